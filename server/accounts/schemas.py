@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class UserOut(BaseModel):
+    id: int
+    kind: str
+    username: str | None
+    first_name: str
+    last_name: str
+    language: str
+
+
+class SessionOut(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class ActivationInfo(BaseModel):
+    first_name: str
+    last_name: str
+    expires_at: datetime
+
+
+class ActivateIn(BaseModel):
+    username: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+
+
+class ChangeUsernameIn(BaseModel):
+    new_username: str = Field(max_length=254)
+    current_password: str = Field(max_length=1024)
+
+
+class ChangePasswordIn(BaseModel):
+    current_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
+
+
+class ChangePasswordOut(BaseModel):
+    other_sessions_revoked: int
+
+
+class ResetRequestIn(BaseModel):
+    identifier: str = Field(max_length=254, description="Username or email address")
+
+
+class ResetIn(BaseModel):
+    new_password: str = Field(max_length=1024)
+
+
+class Accepted(BaseModel):
+    status: Literal["accepted"] = "accepted"
+
+
+class NewGuardianIn(BaseModel):
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    personnummer: str = Field(max_length=20)
+    email: str = Field(max_length=254)
+    phone: str | None = Field(default=None, max_length=30)
+    language: Literal["sv", "en"] = "sv"
+    pupil_ids: list[int] = Field(min_length=1, max_length=20)
+
+
+class GuardianCreatedOut(BaseModel):
+    id: int
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    pupil_ids: list[int]
+    activation_sent: bool
+
+
+class PupilOut(BaseModel):
+    id: int
+    first_name: str
+    last_name: str
+    unit_id: int
+    unit_name: str
+    unit_kind: str
+    group_id: int | None
+    group_name: str | None
+    in_fritids: bool

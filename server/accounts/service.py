@@ -1,0 +1,275 @@
+"""Account rules: activation (R3), login and sessions (R4), changing username/password (R6),
+password reset, and throttling of failed logins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from server.accounts.models import AuthSession, LoginFailure, OneTimeLinkPurpose, OneTimeLink, User, UserKind
+from server.clock import Clock
+from server.config import Settings
+from server.errors import ApiError, bad_request, conflict
+from server.outbox.models import Channel
+from server.outbox.service import enqueue
+from server.school.models import Guardianship, Pupil, Unit
+from server.security import hash_password, new_token, token_hash, verify_password
+from server.texts import text
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+
+
+def normalize_username(value: str) -> str:
+    return value.strip().lower()
+
+
+def check_username(value: str) -> str:
+    username = normalize_username(value)
+    if not USERNAME_RE.match(username):
+        raise bad_request(
+            "invalid_username",
+            "A username is 3–64 characters: letters a–z, digits, and . _ @ - (not first).",
+            "username",
+        )
+    return username
+
+
+def check_password(value: str, field: str = "password") -> str:
+    if len(value) < MIN_PASSWORD:
+        raise bad_request("password_too_short", f"The password needs at least {MIN_PASSWORD} characters.", field)
+    if len(value) > MAX_PASSWORD:
+        raise bad_request("password_too_long", f"The password can have at most {MAX_PASSWORD} characters.", field)
+    return value
+
+
+def _username_taken(db: Session, username: str, except_user: int | None = None) -> bool:
+    query = select(User.id).where(User.username == username)
+    if except_user is not None:
+        query = query.where(User.id != except_user)
+    return db.scalar(query) is not None
+
+
+# --- one-time links ------------------------------------------------------------------------
+
+
+def _issue_link(db: Session, clock: Clock, user: User, purpose: OneTimeLinkPurpose, valid_for: timedelta) -> str:
+    now = clock.now()
+    # A new link replaces older unused ones of the same purpose.
+    db.execute(
+        update(OneTimeLink)
+        .where(OneTimeLink.user_id == user.id, OneTimeLink.purpose == purpose.value, OneTimeLink.used_at.is_(None), OneTimeLink.expires_at > now)
+        .values(expires_at=now)
+    )
+    token = new_token()
+    db.add(OneTimeLink(user_id=user.id, purpose=purpose.value, token_hash=token_hash(token), created_at=now, expires_at=now + valid_for))
+    return token
+
+
+def _unit_name_for(db: Session, user: User) -> str:
+    name = db.scalar(
+        select(Unit.name).join(Pupil, Pupil.unit_id == Unit.id).join(Guardianship, Guardianship.pupil_id == Pupil.id)
+        .where(Guardianship.guardian_id == user.id).order_by(Unit.id).limit(1)
+    )
+    return name or "Skolan"
+
+
+def send_activation(db: Session, settings: Settings, clock: Clock, user: User) -> None:
+    """R3: a single-use link valid `activation_valid_days`, sent by email through the outbox."""
+    if user.username is not None and user.password_hash is not None:
+        raise conflict("already_activated", "This account is already activated.")
+    if not user.email:
+        raise bad_request("email_required", "The account needs an email address for the activation link.", "email")
+    token = _issue_link(db, clock, user, OneTimeLinkPurpose.ACTIVATION, timedelta(days=settings.activation_valid_days))
+    link = f"{settings.app_base_url.rstrip('/')}/activate/{token}"
+    enqueue(
+        db, clock, channel=Channel.EMAIL, recipient=user.email, kind="activation",
+        subject=text("activation.subject", user.language),
+        body=text("activation.body", user.language, name=user.first_name, unit=_unit_name_for(db, user), days=settings.activation_valid_days, link=link),
+    )
+
+
+def _valid_link(db: Session, clock: Clock, token: str, purpose: OneTimeLinkPurpose) -> OneTimeLink:
+    link = db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token), OneTimeLink.purpose == purpose.value))
+    if link is None:
+        raise ApiError(404, "link_invalid", "This link is not valid. Contact the school for a new one.")
+    if link.used_at is not None:
+        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+    if link.expires_at <= clock.now():
+        raise ApiError(410, "link_expired", "This link has expired. Contact the school for a new one.")
+    return link
+
+
+def inspect_activation(db: Session, clock: Clock, token: str) -> tuple[User, datetime]:
+    link = _valid_link(db, clock, token, OneTimeLinkPurpose.ACTIVATION)
+    user = db.get(User, link.user_id)
+    assert user is not None
+    return user, link.expires_at
+
+
+def activate(db: Session, settings: Settings, clock: Clock, token: str, username: str, password: str) -> User:
+    link = _valid_link(db, clock, token, OneTimeLinkPurpose.ACTIVATION)
+    username = check_username(username)
+    check_password(password)
+    if _username_taken(db, username, except_user=link.user_id):
+        raise conflict("username_taken", "That username is taken; choose another.")
+    now = clock.now()
+    # Mark used with a guarded UPDATE so two simultaneous submissions cannot both succeed.
+    used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
+    if used.rowcount != 1:
+        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+    user = db.get(User, link.user_id)
+    assert user is not None
+    user.username = username
+    user.password_hash = hash_password(settings, password)
+    user.password_changed_at = now
+    db.commit()
+    return user
+
+
+# --- login and sessions ---------------------------------------------------------------------
+
+
+@dataclass
+class IssuedSession:
+    token: str
+    session: AuthSession
+    user: User
+
+
+def start_session(db: Session, settings: Settings, clock: Clock, user: User, method: str = "password") -> IssuedSession:
+    now = clock.now()
+    token = new_token()
+    session = AuthSession(
+        user_id=user.id, token_hash=token_hash(token), created_at=now,
+        expires_at=now + timedelta(hours=settings.session_ttl_hours), method=method,
+    )
+    db.add(session)
+    db.flush()
+    return IssuedSession(token=token, session=session, user=user)
+
+
+def _failures(db: Session, scope: str, key: str, since: datetime) -> int:
+    return db.scalar(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.at >= since)
+    ) or 0
+
+
+def _throttled(db: Session, settings: Settings, clock: Clock, username: str, address: str) -> bool:
+    since = clock.now() - timedelta(minutes=settings.throttle_window_minutes)
+    return (
+        _failures(db, "account", username, since) >= settings.throttle_account_failures
+        or _failures(db, "address", address, since) >= settings.throttle_address_failures
+    )
+
+
+def login(db: Session, settings: Settings, clock: Clock, username: str, password: str, address: str) -> IssuedSession:
+    username = normalize_username(username)[:64]
+    if _throttled(db, settings, clock, username, address):
+        raise ApiError(
+            429, "login_throttled", "Too many failed attempts. Wait a few minutes and try again.",
+            headers={"Retry-After": str(settings.throttle_window_minutes * 60)},
+        )
+    user = db.scalar(select(User).where(User.username == username)) if username else None
+    # verify_password does a full argon2 verification even for an unknown user.
+    ok = verify_password(settings, user.password_hash if user else None, password)
+    if not ok or user is None or not user.is_active:
+        now = clock.now()
+        db.add(LoginFailure(scope="account", key=username, at=now))
+        db.add(LoginFailure(scope="address", key=address[:128], at=now))
+        db.commit()
+        raise ApiError(401, "invalid_credentials", "Wrong username or password.")
+    db.execute(delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == username))
+    issued = start_session(db, settings, clock, user)
+    db.commit()
+    return issued
+
+
+def logout(db: Session, clock: Clock, session: AuthSession) -> None:
+    db.execute(update(AuthSession).where(AuthSession.id == session.id, AuthSession.revoked_at.is_(None)).values(revoked_at=clock.now()))
+    db.commit()
+
+
+def revoke_sessions(db: Session, clock: Clock, user_id: int, keep: int | None = None) -> int:
+    query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+    if keep is not None:
+        query = query.where(AuthSession.id != keep)
+    return db.execute(query.values(revoked_at=clock.now())).rowcount or 0
+
+
+def _require_current_password(settings: Settings, user: User, current_password: str) -> None:
+    if not verify_password(settings, user.password_hash, current_password):
+        raise ApiError(
+            403, "wrong_current_password", "The current password is wrong.",
+            fields=[{"field": "current_password", "code": "wrong_current_password", "message": "The current password is wrong."}],
+        )
+
+
+def change_username(db: Session, settings: Settings, user: User, new_username: str, current_password: str) -> User:
+    _require_current_password(settings, user, current_password)
+    username = check_username(new_username)
+    if _username_taken(db, username, except_user=user.id):
+        raise conflict("username_taken", "That username is taken; choose another.")
+    user.username = username
+    db.commit()
+    return user
+
+
+def change_password(db: Session, settings: Settings, clock: Clock, user: User, session: AuthSession, current_password: str, new_password: str) -> int:
+    """R6: the current password is asked for; every other session of the user is revoked."""
+    _require_current_password(settings, user, current_password)
+    check_password(new_password, "new_password")
+    user.password_hash = hash_password(settings, new_password)
+    user.password_changed_at = clock.now()
+    revoked = revoke_sessions(db, clock, user.id, keep=session.id)
+    db.commit()
+    return revoked
+
+
+def request_password_reset(db: Session, settings: Settings, clock: Clock, identifier: str) -> None:
+    """Sends a reset link if the username or email belongs to an activated account. The caller's
+    answer is the same either way, so it never reveals whether an account exists."""
+    ident = identifier.strip().lower()
+    if not ident:
+        return
+    users = list(db.scalars(select(User).where((User.username == ident) | (func.lower(User.email) == ident)).where(User.is_active.is_(True))))
+    for user in users:
+        if user.password_hash is None or not user.email:
+            continue
+        token = _issue_link(db, clock, user, OneTimeLinkPurpose.PASSWORD_RESET, timedelta(minutes=settings.password_reset_valid_minutes))
+        link = f"{settings.app_base_url.rstrip('/')}/reset-password/{token}"
+        enqueue(
+            db, clock, channel=Channel.EMAIL, recipient=user.email, kind="password_reset",
+            subject=text("reset.subject", user.language),
+            body=text("reset.body", user.language, name=user.first_name, minutes=settings.password_reset_valid_minutes, link=link),
+        )
+    db.commit()
+
+
+def reset_password(db: Session, settings: Settings, clock: Clock, token: str, new_password: str) -> None:
+    link = _valid_link(db, clock, token, OneTimeLinkPurpose.PASSWORD_RESET)
+    check_password(new_password, "new_password")
+    now = clock.now()
+    used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
+    if used.rowcount != 1:
+        raise ApiError(410, "link_used", "This link has already been used.")
+    user = db.get(User, link.user_id)
+    assert user is not None
+    user.password_hash = hash_password(settings, new_password)
+    user.password_changed_at = now
+    revoke_sessions(db, clock, user.id)
+    db.commit()
+
+
+def purge_old_failures(db: Session, clock: Clock, settings: Settings) -> int:
+    cutoff = clock.now() - timedelta(minutes=settings.throttle_window_minutes * 4)
+    return db.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount or 0
+
+
+def is_guardian(user: User) -> bool:
+    return user.kind == UserKind.GUARDIAN

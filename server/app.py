@@ -1,0 +1,119 @@
+"""The FastAPI application: create_app() wires settings, clock, database and every area's routes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Engine
+
+import server.models  # noqa: F401  (all tables registered)
+from server.clock import Clock, SystemClock
+from server.config import Settings
+from server.db import make_engine, make_sessionmaker
+from server.deps import DbDep
+from server.errors import install_error_handlers
+from server.idempotency import IdempotencyMiddleware
+
+log = logging.getLogger("skolhub")
+
+API_PREFIX = "/api/v1"
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def build_api_router() -> APIRouter:
+    from server.accounts.routes import router as accounts_router
+    from server.me.routes import router as me_router
+
+    api = APIRouter(prefix=API_PREFIX)
+
+    @api.get("/health", response_model=Health, tags=["system"], summary="Liveness and database reachability")
+    def health(db: DbDep) -> Health:
+        db.execute(sql_text("SELECT 1"))
+        return Health(status="ok", database=db.get_bind().dialect.name)
+
+    api.include_router(accounts_router)
+    api.include_router(me_router)
+    # Areas register their routers here.
+    return api
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="Skolhub API",
+        version="1.0",
+        description="The school's system of record behind the Skolhub app: guardians, students and staff.",
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.settings = settings
+    app.state.clock = clock or SystemClock()
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,
+        get_clock=lambda scope: scope["app"].state.clock,
+    )
+    app.include_router(build_api_router())
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "Stable machine-readable code"},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}},
+                        },
+                    },
+                },
+            }
+        },
+    }
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                for status in ("401", "403", "404", "409", "422", "429"):
+                    operation["responses"].setdefault(
+                        status, {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+                    )
+                if "422" in operation["responses"]:
+                    operation["responses"]["422"] = {
+                        "description": "Invalid input",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+                    }
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,156 @@
+"""`skolhub …`: serve, migrate, seed the demo, create a guardian, run the outbox worker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from server.clock import SystemClock
+from server.config import Settings
+from server.db import make_engine, make_sessionmaker
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Settings], int]]] = {}
+
+
+def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] = lambda p: None):  # type: ignore[no-untyped-def]
+    def register(fn: Callable[[argparse.Namespace, Settings], int]) -> Callable[[argparse.Namespace, Settings], int]:
+        COMMANDS[name] = (help, configure, fn)
+        return fn
+
+    return register
+
+
+@command("migrate", "Bring the database schema up to date (Alembic).")
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from server.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="worker processes (state lives in the database)")
+
+
+@command("serve", "Serve the API with uvicorn.", _serve_args)
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info")
+    return 0
+
+
+def _seed_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=2026)
+
+
+@command("seed-demo", "Fill an empty database with the demo school.", _seed_args)
+def _seed(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import func, select
+
+    from server.demo import seed_demo
+    from server.school.models import Organisation
+
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    with factory() as db:
+        if db.scalar(select(func.count()).select_from(Organisation)):
+            print("the database already has data; seed-demo only fills an empty one", file=sys.stderr)
+            return 1
+        world = seed_demo(db, SystemClock(), settings, seed=args.seed)
+        db.commit()
+    print_logins(world)
+    return 0
+
+
+def print_logins(world) -> None:  # type: ignore[no-untyped-def]
+    print("Demo logins (username / password):")
+    for login in world.logins:
+        print(f"  {login.username:<16} {login.password:<14} {login.who}")
+
+
+def _guardian_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--first-name", required=True)
+    p.add_argument("--last-name", required=True)
+    p.add_argument("--personnummer", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--phone")
+    p.add_argument("--language", choices=["sv", "en"], default="sv")
+    p.add_argument("--child", action="append", required=True, metavar="PERSONNUMMER", help="a child's personnummer (repeatable)")
+
+
+@command("create-guardian", "Create a guardian account for existing pupils and send the activation email.", _guardian_args)
+def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from server.accounts.models import User, UserKind
+    from server.accounts.service import send_activation
+    from server.errors import ApiError
+    from server.school.models import Pupil
+    from server.school.service import add_user, link_guardian, valid_personnummer
+    from server.validation import clean_email, clean_mobile
+
+    clock = SystemClock()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    try:
+        with factory() as db:
+            children = []
+            for pnr in args.child:
+                pupil = db.scalar(select(Pupil).where(Pupil.personnummer == valid_personnummer(pnr, clock, "child")))
+                if pupil is None:
+                    print("no pupil with that personnummer", file=sys.stderr)
+                    return 1
+                children.append(pupil)
+            pnr = valid_personnummer(args.personnummer, clock)
+            guardian = db.scalar(select(User).where(User.personnummer == pnr))
+            if guardian is None:
+                guardian = add_user(
+                    db, clock, UserKind.GUARDIAN, args.first_name, args.last_name, personnummer=pnr, email=clean_email(args.email),
+                    phone=clean_mobile(args.phone) if args.phone else None, language=args.language,
+                )
+            for child in children:
+                link_guardian(db, guardian, child)
+            send_activation(db, settings, clock, guardian)
+            db.commit()
+            print(f"guardian {guardian.id} created; activation email queued (run `skolhub worker` to send it)")
+    except ApiError as exc:
+        print(f"{exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _worker_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--once", action="store_true", help="send what is due and exit")
+    p.add_argument("--poll", type=float, default=2.0)
+
+
+@command("worker", "Run the outbox worker (email and SMS).", _worker_args)
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from server.outbox.adapters import adapters_from_settings
+    from server.outbox.worker import run_forever, run_once
+
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    adapters = adapters_from_settings(settings)
+    if args.once:
+        print(f"sent {run_once(factory, SystemClock(), settings, adapters)}")
+        return 0
+    run_forever(factory, SystemClock(), settings, adapters, args.poll)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="skolhub", description="Skolhub server tools. Settings come from SKOLHUB_* variables.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, configure, _fn) in COMMANDS.items():
+        configure(sub.add_parser(name, help=help_text, description=help_text))
+    args = parser.parse_args(argv)
+    return COMMANDS[args.command][2](args, Settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Settings from environment variables (prefix SKOLHUB_), so one image serves every deployment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SKOLHUB_", extra="ignore")
+
+    database_url: str = "sqlite:///./skolhub.db"
+    # Public address of the server and of the app, used in links that leave the system.
+    public_base_url: str = "http://127.0.0.1:8000"
+    app_base_url: str = "http://127.0.0.1:8550"
+
+    session_ttl_hours: int = 24 * 30
+    activation_valid_days: int = 14
+    password_reset_valid_minutes: int = 60
+
+    # Login throttling: failures inside the window before further attempts are refused.
+    throttle_window_minutes: int = 15
+    throttle_account_failures: int = 5
+    throttle_address_failures: int = 20
+    trust_forwarded_for: bool = False
+
+    # argon2id cost; tests lower it, production keeps the RFC 9106 low-memory profile.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
+    idempotency_ttl_hours: int = 24
+
+    # Outbox adapters: "sink" writes to a folder (demo, tests), "smtp" / "elks" are real gateways.
+    email_adapter: str = "sink"
+    email_sink_dir: Path = Path("./var/outbox/email")
+    email_from: str = "Skolhub <no-reply@skolhub.invalid>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+
+    sms_adapter: str = "sink"
+    sms_sink_dir: Path = Path("./var/outbox/sms")
+    sms_sender: str = "Skolhub"
+    elks_url: str = "https://api.46elks.com/a1/sms"
+    elks_username: str = ""
+    elks_password: str = ""
+
+    outbox_max_attempts: int = 8
+    outbox_lease_seconds: int = 120
+
+    upload_dir: Path = Path("./var/uploads")

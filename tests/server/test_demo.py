@@ -1,0 +1,25 @@
+from server.demo import DEMO_PASSWORD, seed_demo
+from server.school.models import Pupil
+
+
+def _summary(world):
+    return [(p.first_name, p.last_name, p.personnummer) for p in world.pupils], [(g.first_name, g.personnummer) for g in world.guardians]
+
+
+def test_demo_school_is_deterministic_and_its_logins_work(client, app, clock, settings):
+    with app.state.sessionmaker() as db:
+        world = seed_demo(db, clock, settings, seed=7)
+        db.commit()
+        first = _summary(world)
+        assert 55 <= db.query(Pupil).count() <= 70
+    assert 8 <= len(world.staff) <= 12
+    for login in world.logins:
+        response = client.post("/api/v1/auth/login", json={"username": login.username, "password": DEMO_PASSWORD})
+        assert response.status_code == 200, login.username
+    # Same seed → same people (in a fresh database the ids would match too).
+    from tests.conftest import _empty_all_tables
+
+    _empty_all_tables(app.state.engine)
+    with app.state.sessionmaker() as db:
+        again = _summary(seed_demo(db, clock, settings, seed=7))
+    assert again == first
