@@ -1,0 +1,1 @@
+"""Reusable pieces with no I/O."""

@@ -1,0 +1,53 @@
+"""Skolhub app entry point: `flet run` / `python src/main.py` (desktop), or src/serve_web.py."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import flet as ft  # noqa: E402
+
+from services.cache import Cache  # noqa: E402
+from services.i18n import I18n  # noqa: E402
+from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
+from services.paths import data_dir, server_url  # noqa: E402
+from services.state import AppState  # noqa: E402
+from services.sync import NotificationSync  # noqa: E402
+from services.token_store import MemoryTokenStore, TokenStore, default_token_store  # noqa: E402
+from shell import SkolhubApp  # noqa: E402
+
+logging.basicConfig(level=os.environ.get("SKOLHUB_APP_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+log = logging.getLogger("skolhub.app")
+
+ASSETS_DIR = str(HERE.parent / "assets") if (HERE.parent / "assets").is_dir() else str(HERE / "assets")
+_DESKTOP_STORE: TokenStore | None = None
+
+
+def token_store_for(page: ft.Page) -> TokenStore:
+    """Desktop and mobile: the OS keyring (or its 0600 file fallback). In web mode every
+    browser is a different user, so the token stays with that browser session only."""
+    global _DESKTOP_STORE
+    if page.web:
+        return MemoryTokenStore()
+    if _DESKTOP_STORE is None:
+        _DESKTOP_STORE = default_token_store(data_dir())
+    return _DESKTOP_STORE
+
+
+async def main(page: ft.Page) -> None:
+    folder = data_dir()
+    state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), token_store_for(page), I18n())
+    notifier = RecordingNotifier() if page.web else PlyerNotifier()
+    interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
+    app = SkolhubApp(page, state, NotificationSync(state, notifier, interval=interval))
+    await app.start()
+
+
+if __name__ == "__main__":
+    ft.run(main, assets_dir=ASSETS_DIR)

@@ -1,0 +1,36 @@
+"""Serve the app over HTTP (a machine without a screen, the demo, the browser tests).
+
+    python -m src.serve_web --port 8550      (SKOLHUB_SERVER_URL names the API server)
+
+The Flutter renderer is served locally (no CDN), so this works offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8550)
+    args = parser.parse_args()
+    os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    os.environ["FLET_FORCE_WEB_SERVER"] = "1"  # never try to open a desktop window or a browser
+
+    import flet as ft
+
+    from main import ASSETS_DIR, main
+
+    ft.run(main, host=args.host, port=args.port, view=ft.AppView.WEB_BROWSER, assets_dir=ASSETS_DIR, no_cdn=True)
+
+
+if __name__ == "__main__":
+    cli()

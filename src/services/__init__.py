@@ -1,0 +1,1 @@
+"""Plain-Python app services: no flet import here, so tests drive them without a browser."""

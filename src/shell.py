@@ -1,0 +1,194 @@
+"""The app shell: routing, the top bar, the offline banner, and the background sync."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import flet as ft
+
+from components.offline_banner import offline_banner
+from components.theme import PURPLE
+from components.top_bar import top_bar
+from services.api import SessionExpired
+from services.state import AppState
+from services.sync import NotificationSync
+from views.base import Screen
+
+log = logging.getLogger("skolhub.app.shell")
+
+
+class SkolhubApp:
+    def __init__(self, page: ft.Page, state: AppState, sync: NotificationSync) -> None:
+        self.page = page
+        self.state = state
+        self.sync = sync
+        self.screen: Screen | None = None
+        self.prefill_username = ""
+        self.login_notice: str | None = None
+        state.subscribe(self._on_state_changed)
+
+    # --- routing -------------------------------------------------------------------------------
+
+    def screen_for(self, route: str) -> Screen:
+        from views.activate import ActivateScreen
+        from views.area import AreaScreen
+        from views.home import HomeScreen
+        from views.login import LoginScreen
+        from views.messages import MessagesScreen, ThreadScreen
+        from views.notifications import NotificationsScreen
+        from views.profile import ChangePasswordScreen, ChangeUsernameScreen, ProfileScreen
+        from views.schedule import ScheduleScreen
+        from views.settings import SettingsScreen
+
+        path = route.split("?", 1)[0].rstrip("/") or "/"
+        if m := re.fullmatch(r"/activate/([^/]+)", path):
+            return ActivateScreen(self, route, m.group(1))
+        if path == "/login" or not self.state.logged_in:
+            return LoginScreen(self, "/login")
+        if path in ("/", "/home"):
+            return HomeScreen(self, "/home")
+        if path == "/notifications":
+            return NotificationsScreen(self, route)
+        if path == "/messages":
+            return MessagesScreen(self, route)
+        if m := re.fullmatch(r"/messages/(\d+)", path):
+            return ThreadScreen(self, route, int(m.group(1)))
+        if path == "/schedule":
+            return ScheduleScreen(self, route)
+        if path == "/settings":
+            return SettingsScreen(self, route)
+        if path == "/profile":
+            return ProfileScreen(self, route)
+        if path == "/profile/username":
+            return ChangeUsernameScreen(self, route)
+        if path == "/profile/password":
+            return ChangePasswordScreen(self, route)
+        if m := re.fullmatch(r"/area/([a-z_]+)", path):
+            return AreaScreen(self, route, m.group(1))
+        return HomeScreen(self, "/home")
+
+    async def start(self) -> None:
+        self.page.title = "Skolhub"
+        self.page.theme = ft.Theme(color_scheme_seed=PURPLE)
+        self.page.theme_mode = ft.ThemeMode.LIGHT
+        self.page.on_route_change = self._on_route_change
+        self.page.on_resized = self._on_resized if hasattr(self.page, "on_resized") else None
+        route = self.page.route or "/"
+        if not route.startswith("/activate/"):
+            try:
+                resumed = await self.state.resume()
+            except Exception:
+                log.exception("could not resume the session")
+                resumed = False
+            if resumed:
+                self.sync.start()
+            route = route if resumed and route not in ("/", "/login") else ("/home" if resumed else "/login")
+        await self.show(route)
+
+    async def go(self, route: str) -> None:
+        """Navigate: the browser history gets the route, and the screen is shown."""
+        await self.show(route)
+        try:
+            await self.page.push_route(route)
+        except Exception:
+            log.debug("push_route failed", exc_info=True)
+
+    async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        if self.screen is None or e.route != self.screen.route:
+            await self.show(e.route)
+
+    def _on_resized(self, e: object) -> None:
+        self.rebuild()
+
+    async def show(self, route: str) -> None:
+        screen = self.screen_for(route)
+        self.screen = screen
+        self.rebuild()
+        try:
+            await screen.load()
+        except SessionExpired:
+            await self.session_ended()
+            return
+        if self.screen is screen:
+            self.rebuild()
+
+    async def session_ended(self) -> None:
+        self.sync.stop()
+        self.state.forget_session()
+        await self.go("/login")
+
+    async def logged_in(self) -> None:
+        self.sync.start()
+        await self.go("/home")
+
+    async def logout(self) -> None:
+        self.sync.stop()
+        await self.state.logout()
+        await self.go("/login")
+
+    # --- building ------------------------------------------------------------------------------
+
+    @property
+    def wide(self) -> bool:
+        width = self.page.width or 0
+        return width >= 700
+
+    def rebuild(self) -> None:
+        """Rebuild the current screen from state: a language switch shows everywhere at once."""
+        screen = self.screen
+        if screen is None:
+            return
+        controls: list[ft.Control] = []
+        if screen.with_top_bar and self.state.offline:
+            when = self.state.i18n.datetime(screen.fetched_at) if screen.fetched_at else None
+            controls.append(offline_banner(self.state.i18n.gettext, when))
+        controls.extend(screen.build())
+        view = ft.View(
+            route=screen.route,
+            appbar=self._top_bar() if screen.with_top_bar else None,
+            controls=[ft.Container(content=ft.Column(controls, spacing=14), padding=16, width=1100)],
+            scroll=ft.ScrollMode.AUTO,
+            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+            padding=0,
+        )
+        self.page.views.clear()
+        self.page.views.append(view)
+        self.page.update()
+
+    def _top_bar(self) -> ft.AppBar:
+        state = self.state
+        me = state.me
+        guardian = me.full_name if me else (state.user.full_name if state.user else "")
+        child = state.selected_child
+        child_name = child.full_name if child and state.user and state.user.kind != "student" else None
+
+        def nav(route: str):  # type: ignore[no-untyped-def]
+            async def handler(e: object) -> None:
+                await self.go(route)
+
+            return handler
+
+        return top_bar(
+            gettext=state.i18n.gettext,
+            guardian_name=guardian,
+            child_name=child_name,
+            bell_count=state.notification_count,
+            unread_messages=state.unread_messages,
+            wide=self.wide,
+            on_home=nav("/home"),
+            on_bell=nav("/notifications"),
+            on_messages=nav("/messages"),
+            on_profile=nav("/profile"),
+            on_settings=nav("/settings"),
+        )
+
+    def _on_state_changed(self) -> None:
+        # Counts and the offline flag change from the background sync: redraw the bar.
+        try:
+            self.rebuild()
+        except Exception:
+            log.debug("rebuild after state change failed", exc_info=True)
+
+    def snack(self, text: str) -> None:
+        self.page.show_dialog(ft.SnackBar(content=ft.Text(text), duration=6000))
