@@ -12,6 +12,7 @@ import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
@@ -24,7 +25,7 @@ DOMAIN = "skolhub"
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-SCHOOL_TZ = "Europe/Stockholm"
+SCHOOL_TZ = ZoneInfo("Europe/Stockholm")
 
 
 def locales_dir() -> Path:
