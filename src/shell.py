@@ -26,6 +26,8 @@ class SkolhubApp:
         self.screen: Screen | None = None
         self.prefill_username = ""
         self.login_notice: str | None = None
+        self._was_wide = False
+        self._view: ft.View | None = None
         state.subscribe(self._on_state_changed)
 
     # --- routing -------------------------------------------------------------------------------
@@ -73,7 +75,7 @@ class SkolhubApp:
         self.page.theme = ft.Theme(color_scheme_seed=PURPLE)
         self.page.theme_mode = ft.ThemeMode.LIGHT
         self.page.on_route_change = self._on_route_change
-        self.page.on_resized = self._on_resized if hasattr(self.page, "on_resized") else None
+        self.page.on_resize = self._on_resized
         route = self.page.route or "/"
         if not route.startswith("/activate/"):
             try:
@@ -99,7 +101,10 @@ class SkolhubApp:
             await self.show(e.route)
 
     def _on_resized(self, e: object) -> None:
-        self.rebuild()
+        wide = self.wide
+        if wide != self._was_wide:  # the top bar shows the names only where they fit
+            self._was_wide = wide
+            self.rebuild()
 
     async def show(self, route: str) -> None:
         screen = self.screen_for(route)
@@ -144,16 +149,18 @@ class SkolhubApp:
             when = self.state.i18n.datetime(screen.fetched_at) if screen.fetched_at else None
             controls.append(offline_banner(self.state.i18n.gettext, when))
         controls.extend(screen.build())
-        view = ft.View(
-            route=screen.route,
-            appbar=self._top_bar() if screen.with_top_bar else None,
-            controls=[ft.Container(content=ft.Column(controls, spacing=14), padding=16, width=1100)],
-            scroll=ft.ScrollMode.AUTO,
-            horizontal_alignment=ft.CrossAxisAlignment.CENTER,
-            padding=0,
-        )
-        self.page.views.clear()
-        self.page.views.append(view)
+        body = [ft.Container(content=ft.Column(controls, spacing=14), padding=16, width=1100)]
+        appbar = self._top_bar() if screen.with_top_bar else None
+        view = self._view
+        if view is None or view not in self.page.views:
+            view = ft.View(scroll=ft.ScrollMode.AUTO, horizontal_alignment=ft.CrossAxisAlignment.CENTER, padding=0)
+            self._view = view
+            self.page.views.clear()
+            self.page.views.append(view)
+        # One view, updated in place: no page transition, and text fields keep their focus.
+        view.route = screen.route
+        view.appbar = appbar
+        view.controls = body
         self.page.update()
 
     def _top_bar(self) -> ft.AppBar:

@@ -12,8 +12,6 @@ from components.theme import PURPLE
 def _counted(icon: ft.IconData, count: int, label: str, identifier: str, on_click: Callable) -> ft.Control:  # type: ignore[type-arg]
     return ft.Semantics(
         identifier=identifier,
-        label=label,
-        button=True,
         content=ft.IconButton(
             icon=icon,
             icon_color=ft.Colors.WHITE,
@@ -41,12 +39,11 @@ def top_bar(
     _ = gettext
     logo = ft.Semantics(
         identifier="logo",
-        label=_("Skolhub, go to the start page"),
         button=True,
         content=ft.Container(
             content=ft.Row([ft.Icon(ft.Icons.SCHOOL, color=ft.Colors.WHITE), ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)], spacing=6),
             on_click=on_home,
-            tooltip=_("Start page"),
+            tooltip=_("Skolhub, go to the start page"),
             padding=ft.Padding.symmetric(horizontal=8, vertical=4),
         ),
     )

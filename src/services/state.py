@@ -256,6 +256,8 @@ class AppState:
         return self.peek("home", Home, child.id) if child else Loaded(None)
 
     async def refresh_counts(self) -> None:
+        if self.offline:
+            return  # the next successful load or sync round brings them back
         before = (self.notification_count, self.unread_messages)
         try:
             counts = await self.api.notification_counts()

@@ -44,6 +44,5 @@ class Screen:
         return ft.Semantics(
             identifier=identifier,
             live_region=True,
-            label=text,
-            content=ft.Text(text, color=ERROR if error else None, selectable=True),
+            content=ft.Text(text, color=ERROR if error else None),
         )

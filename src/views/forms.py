@@ -9,7 +9,7 @@ def text_field(identifier: str, *, password: bool = False, value: str = "", keyb
     return ft.TextField(
         value=value,
         password=password,
-        can_reveal_password=password,
+        can_reveal_password=False,  # its eye button has no label a screen reader can read
         keyboard_type=keyboard or ft.KeyboardType.TEXT,
         autocorrect=False,
         enable_suggestions=not password,

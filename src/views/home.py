@@ -6,7 +6,7 @@ import flet as ft
 
 from components.box_card import box_card
 from services.areas import area_title
-from services.models import Home
+from services.models import Home, Me
 from services.state import Loaded
 from views.base import Screen
 
@@ -15,16 +15,23 @@ class HomeScreen(Screen):
     def __init__(self, app, route: str) -> None:  # type: ignore[no-untyped-def]
         super().__init__(app, route)
         self.home: Loaded[Home] = self.state.peek_home()
-        self.fetched_at = self.home.fetched_at
+        self.fetched_at = self.home.fetched_at or self._me_fetched_at()
         self.loading = self.home.value is None
 
     async def load(self) -> None:
         if self.state.me is None:
             await self.state.load_me()
         self.home = await self.state.load_home()
-        self.fetched_at = self.home.fetched_at
+        self.fetched_at = self.home.fetched_at or self._me_fetched_at()
         self.loading = False
+        self.app.rebuild()
         await self.state.refresh_counts()
+
+    def _me_fetched_at(self):  # type: ignore[no-untyped-def]
+        """Without a cached home, the banner dates what is shown: the child from the profile."""
+
+
+        return self.state.peek("me", Me).fetched_at
 
     def build(self) -> list[ft.Control]:
         _ = self._

@@ -1,0 +1,199 @@
+"""The app in Chromium against the real server: activate an account (R3), log in (R4), switch
+child (R10), switch language and see the home in English (R12, R80), open the bell (R8), and
+see the offline banner over cached data once the server has stopped (R81).
+
+The tests run in file order and share one browser session, like a person using the app. Each
+main screen is saved at phone (390×844) and desktop (1280×800) size in tests/e2e/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from server.personnummer import with_check_digit
+from tests.e2e.conftest import DESKTOP, PHONE, Stack
+
+pytestmark = pytest.mark.e2e
+DEMO_PASSWORD = "skolhub-demo"
+TIMEOUT = 30_000
+
+
+class UI:
+    def __init__(self, page: Page, stack: Stack, shots: Path) -> None:
+        self.page = page
+        self.stack = stack
+        self.shots = shots
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        self.page.locator("flt-semantics-placeholder").dispatch_event("click")
+
+    def text(self, text: str | re.Pattern[str], exact: bool = False):  # type: ignore[no-untyped-def]
+        locator = self.page.get_by_text(text, exact=exact) if isinstance(text, str) else self.page.get_by_text(text)
+        locator.first.wait_for(timeout=TIMEOUT)
+        return locator.first
+
+    def fill(self, label: str, value: str) -> None:
+        box = self.page.get_by_role("textbox", name=label, exact=True)
+        box.wait_for(timeout=TIMEOUT)
+        for _ in range(3):
+            box.click()
+            expect(box).to_be_focused(timeout=5000)
+            time.sleep(0.3)
+            box.fill(value)
+            if box.input_value() == value:
+                return
+        raise AssertionError(f"could not fill {label}")
+
+    def button(self, name: str) -> None:
+        button = self.page.get_by_role("button", name=name, exact=True)
+        button.first.wait_for(timeout=TIMEOUT)
+        button.first.click()
+
+    def tap(self, identifier: str) -> None:
+        target = self.page.locator(f'[flt-semantics-identifier="{identifier}"]')
+        target.first.wait_for(timeout=TIMEOUT)
+        target.first.click()
+
+    def said(self, identifier: str) -> str:
+        """What a screen reader gets from the node with this identifier (label and text)."""
+        node = self.page.locator(f'[flt-semantics-identifier="{identifier}"]').first
+        node.wait_for(timeout=TIMEOUT)
+        return str(node.evaluate(
+            "el => [el.getAttribute('aria-label'), el.innerText,"
+            " ...Array.from(el.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))].filter(Boolean).join(' ')"
+        ))
+
+    def shoot(self, name: str) -> None:
+        for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+            self.page.set_viewport_size(size)
+            self.page.mouse.move(size["width"] - 5, size["height"] - 5)  # no tooltip in the picture
+            time.sleep(1.2)
+            self.page.screenshot(path=str(self.shots / f"{name}-{size_name}.png"))
+        self.page.set_viewport_size(PHONE)
+        time.sleep(0.6)
+
+    def login(self, username: str, password: str) -> None:
+        self.fill("Användarnamn", username)
+        self.fill("Lösenord", password)
+        self.button("Logga in")
+        self.page.locator('[flt-semantics-identifier="bell"]').wait_for(timeout=TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def ui(browser, stack: Stack, screenshots: Path) -> UI:  # type: ignore[no-untyped-def]
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    return UI(page, stack, screenshots)
+
+
+def _anna_children(stack: Stack) -> list[tuple[int, str]]:
+    rows = stack.sql(
+        "SELECT p.id, p.first_name || ' ' || p.last_name FROM pupil p JOIN guardianship g ON g.pupil_id = p.id "
+        "JOIN user_account u ON u.id = g.guardian_id WHERE u.username = 'anna.lindqvist' ORDER BY p.first_name, p.id"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def test_the_login_screen_is_swedish_by_default(ui: UI) -> None:
+    ui.open(ui.stack.app_url)
+    ui.page.get_by_role("textbox", name="Användarnamn", exact=True).wait_for(timeout=TIMEOUT)
+    expect(ui.page.get_by_role("radio", name="Svenska")).to_be_checked()
+    ui.shoot("login")
+
+
+def test_a_wrong_password_is_refused_in_swedish_R4(ui: UI) -> None:
+    ui.fill("Användarnamn", "anna.lindqvist")
+    ui.fill("Lösenord", "fel lösenord")
+    ui.button("Logga in")
+    ui.text("Fel användarnamn eller lösenord.")
+
+
+def test_an_activation_link_lets_a_new_guardian_choose_username_and_password_R3(ui: UI) -> None:
+    stack = ui.stack
+    child = stack.sql("SELECT p.personnummer FROM pupil p JOIN unit u ON u.id = p.unit_id WHERE u.kind = 'school' ORDER BY p.id LIMIT 1")[0][0]
+    stack.cli("create-guardian", "--first-name", "Eva", "--last-name", "Ek", "--personnummer", with_check_digit("19850505", "977"),
+              "--email", "eva.ek@example.org", "--child", child)
+    link = stack.activation_link("eva.ek@example.org")
+    assert link.startswith(stack.app_url)
+
+    ui.open(link)
+    ui.text("Aktivera ditt konto")
+    ui.text(re.compile("Hej Eva!"))
+    ui.shoot("activation")
+    ui.fill("Användarnamn", "eva.ek")
+    ui.fill("Lösenord", "ett långt lösenord")
+    ui.fill("Upprepa lösenordet", "ett långt lösenord")
+    ui.button("Aktivera kontot")
+    ui.text(re.compile("Ditt konto är klart"))
+
+    ui.fill("Lösenord", "ett långt lösenord")
+    ui.button("Logga in")
+    ui.page.locator('[flt-semantics-identifier="bell"]').wait_for(timeout=TIMEOUT)
+    ui.tap("profile")
+    ui.button("Logga ut")
+    ui.page.get_by_role("textbox", name="Användarnamn", exact=True).wait_for(timeout=TIMEOUT)
+
+    ui.open(link)  # the used link now says to contact the school
+    ui.text(re.compile("Länken har redan använts"))
+
+
+def test_login_shows_the_home_of_the_first_child_R4_R7(ui: UI) -> None:
+    ui.open(ui.stack.app_url + "/login")
+    ui.login("anna.lindqvist", DEMO_PASSWORD)
+    (_id, first), _second = _anna_children(ui.stack)[:2]
+    ui.page.get_by_role("heading", name=first).wait_for(timeout=TIMEOUT)
+    ui.text(re.compile(r"v\. \d+"))
+    time.sleep(1.5)  # the boxes load after the cached page is shown
+    ui.shoot("home")
+
+
+def test_my_profile_switches_child_R10(ui: UI) -> None:
+    (_first_id, first), (second_id, second) = _anna_children(ui.stack)[:2]
+    ui.tap("profile")
+    ui.text("Byt barn")
+    ui.shoot("profile")
+    ui.tap(f"child-{second_id}")
+    ui.page.get_by_role("heading", name=second).wait_for(timeout=TIMEOUT)
+    ui.text(re.compile(r"v\. \d+"))
+    assert ui.page.get_by_role("heading", name=first).count() == 0
+
+
+def test_the_bell_opens_the_notification_list_R8(ui: UI) -> None:
+    ui.tap("bell")
+    ui.text("Notiser", exact=True)
+    time.sleep(1)
+    ui.shoot("notifications")
+
+
+def test_english_applies_at_once_to_every_screen_and_to_dates_R12_R80(ui: UI) -> None:
+    ui.tap("settings")
+    ui.text("Personlig information")
+    assert "Skatteverket" in ui.said("address")
+    ui.shoot("settings")
+    ui.page.get_by_role("radio", name="English").click()
+    ui.text("Personal information")
+    ui.tap("logo")
+    ui.text(re.compile(r"week \d+"))
+    ui.text(re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d+ \w+ \d{4}"))
+    time.sleep(1)
+    ui.shoot("home-english")
+    ui.tap("bell")
+    ui.text("Notifications", exact=True)
+
+
+def test_offline_the_app_shows_the_cache_with_when_it_was_updated_R81(ui: UI) -> None:
+    _first, (_second_id, second) = _anna_children(ui.stack)[:2]
+    ui.tap("logo")
+    ui.text(re.compile(r"week \d+"))
+    time.sleep(1)
+    ui.stack.stop_server()
+    ui.tap("envelope")
+    ui.tap("logo")
+    assert "Offline" in ui.said("offline-banner")
+    ui.page.get_by_role("heading", name=second).wait_for(timeout=TIMEOUT)  # the cached child and home are still shown
+    ui.shoot("offline-home")
