@@ -32,7 +32,9 @@ class Absence(Base):
     reason: Mapped[str | None] = mapped_column(String(30))
     # Stored as written; the app reminds the guardian not to write health information (R47).
     comment: Mapped[str | None] = mapped_column(Text)
-    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    registered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     registered_at: Mapped[datetime]
     updated_at: Mapped[datetime | None]
     # Staff registrations: "<pupil>:<lesson>:<regular date>", unique, so a lesson is registered
@@ -43,12 +45,16 @@ class Absence(Base):
 
 
 class AbsenceLesson(Base):
-    """A lesson an absence covers, with what the lesson was at the time (the schedule may change)."""
+    """A lesson an absence covers, as the lesson was at the time (the schedule may change)."""
 
     __tablename__ = "absence_lesson"
 
-    absence_id: Mapped[int] = mapped_column(ForeignKey("absence.id", ondelete="CASCADE"), primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True)
+    absence_id: Mapped[int] = mapped_column(
+        ForeignKey("absence.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True
+    )
     regular_date: Mapped[date] = mapped_column(Date, primary_key=True)
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
@@ -62,7 +68,9 @@ class AbsenceSmsDay(Base):
 
     __tablename__ = "absence_sms_day"
 
-    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(
+        ForeignKey("pupil.id", ondelete="CASCADE"), primary_key=True
+    )
     date: Mapped[date] = mapped_column(Date, primary_key=True)
     invalid_lessons: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]

@@ -31,38 +31,70 @@ def absence_out(rec: service.AbsenceRecord) -> AbsenceOut:
     a = rec.absence
     by = rec.registered_by
     return AbsenceOut(
-        id=a.id, pupil_id=a.pupil_id, date=a.date, kind=a.kind, whole_day=a.whole_day,  # type: ignore[arg-type]
+        id=a.id,
+        pupil_id=a.pupil_id,
+        date=a.date,
+        kind=a.kind,  # type: ignore[arg-type]
+        whole_day=a.whole_day,
         lessons=[
             AbsenceLessonOut(
-                id=occurrence_id(lesson.lesson_id, lesson.regular_date), lesson_id=lesson.lesson_id,
-                start=lesson.start_time.strftime("%H:%M"), end=lesson.end_time.strftime("%H:%M"), subject=lesson.subject,
+                id=occurrence_id(lesson.lesson_id, lesson.regular_date),
+                lesson_id=lesson.lesson_id,
+                start=lesson.start_time.strftime("%H:%M"),
+                end=lesson.end_time.strftime("%H:%M"),
+                subject=lesson.subject,
             )
             for lesson in rec.lessons
         ],
-        reason=a.reason, comment=a.comment,
+        reason=a.reason,
+        comment=a.comment,
         registered_by=RegisteredByOut(id=by.id, name=by.name, role=by.kind) if by else None,
-        registered_at=a.registered_at, updated_at=a.updated_at,
+        registered_at=a.registered_at,
+        updated_at=a.updated_at,
     )
 
 
-@router.post("/children/{pupil_id}/absences", response_model=AbsenceOut, status_code=201,
-             summary="Report absence for today or tomorrow (R40, R42, R46); final once sent (R43)")
-def report_absence(pupil_id: int, body: AbsenceReportIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> AbsenceOut:
+@router.post(
+    "/children/{pupil_id}/absences",
+    response_model=AbsenceOut,
+    status_code=201,
+    summary="Report absence for today or tomorrow (R40, R42, R46); final once sent (R43)",
+)
+def report_absence(
+    pupil_id: int, body: AbsenceReportIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
+) -> AbsenceOut:
     pupil = require_pupil(db, principal.user, pupil_id, Action.REPORT_ABSENCE)
     absence = service.report_absence(
-        db, clock, principal.user, pupil, day=body.date, whole_day=body.whole_day, lesson_ids=body.lesson_ids,
-        reason=body.reason, comment=body.comment,
+        db,
+        clock,
+        principal.user,
+        pupil,
+        day=body.date,
+        whole_day=body.whole_day,
+        lesson_ids=body.lesson_ids,
+        reason=body.reason,
+        comment=body.comment,
     )
     return absence_out(service.record(db, absence))
 
 
-@router.get("/children/{pupil_id}/absences", response_model=AbsenceListOut, summary="Earlier absences, reported and registered (R41, R46)")
-def list_absences(pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep) -> Response:
+@router.get(
+    "/children/{pupil_id}/absences",
+    response_model=AbsenceListOut,
+    summary="Earlier absences, reported and registered (R41, R46)",
+)
+def list_absences(
+    pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep
+) -> Response:
     pupil = require_pupil(db, principal.user, pupil_id)
-    return cached_json(request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)]))
+    return cached_json(
+        request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)])
+    )
 
 
-@router.get("/absences/{absence_id}", response_model=AbsenceOut, summary="One absence in detail (R41)")
+@router.get(
+    "/absences/{absence_id}", response_model=AbsenceOut, summary="One absence in detail (R41)"
+)
 def get_absence(absence_id: int, principal: CurrentPrincipal, db: DbDep) -> AbsenceOut:
     absence = db.get(Absence, absence_id)
     if absence is None:
@@ -74,15 +106,35 @@ def get_absence(absence_id: int, principal: CurrentPrincipal, db: DbDep) -> Abse
     return absence_out(service.record(db, absence))
 
 
-@router.post("/staff/absences", response_model=AbsenceOut, status_code=201, tags=["staff"],
-             responses={200: {"model": AbsenceOut, "description": "The lesson was already registered; changed"}},
-             summary="Register valid or invalid absence from a lesson (R41, R44, R45)")
-def register_absence(body: StaffAbsenceIn, response: Response, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> AbsenceOut:
+@router.post(
+    "/staff/absences",
+    response_model=AbsenceOut,
+    status_code=201,
+    tags=["staff"],
+    responses={
+        200: {"model": AbsenceOut, "description": "The lesson was already registered; changed"}
+    },
+    summary="Register valid or invalid absence from a lesson (R41, R44, R45)",
+)
+def register_absence(
+    body: StaffAbsenceIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    db: DbDep,
+    clock: ClockDep,
+) -> AbsenceOut:
     require_staff(principal.user)
     pupil = require_pupil(db, principal.user, body.pupil_id, Action.STAFF_WRITE)
     result = service.register_absence(
-        db, clock, principal.user, pupil, day=body.date, lesson_id=body.lesson_id, occurrence_id=body.occurrence_id,
-        valid=body.valid, reason=body.reason,
+        db,
+        clock,
+        principal.user,
+        pupil,
+        day=body.date,
+        lesson_id=body.lesson_id,
+        occurrence_id=body.occurrence_id,
+        valid=body.valid,
+        reason=body.reason,
     )
     if not result.created:
         response.status_code = 200
@@ -95,8 +147,12 @@ def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
         db.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.pupil_id == pupil.id, Notification.area == "absence",
-                   Notification.seen_at.is_(None))
+            .where(
+                Notification.user_id == user.id,
+                Notification.pupil_id == pupil.id,
+                Notification.area == "absence",
+                Notification.seen_at.is_(None),
+            )
         )
         or 0
     )

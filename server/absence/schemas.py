@@ -9,16 +9,29 @@ from pydantic import BaseModel, Field
 class AbsenceReportIn(BaseModel):
     date: date
     whole_day: bool = True
-    lesson_ids: list[str] = Field(default_factory=list, max_length=20, description="Occurrence ids from the schedule (when not whole day)")
-    reason: str = Field(max_length=30, description="School: illness | leave | other. Preschool: illness | leave (R46)")
-    comment: str | None = Field(default=None, max_length=1000, description="Stored as written; the app reminds about GDPR (R47)")
+    lesson_ids: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Occurrence ids from the schedule (when not whole day)",
+    )
+    reason: str = Field(
+        max_length=30,
+        description="School: illness | leave | other. Preschool: illness | leave (R46)",
+    )
+    comment: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="Stored as written; the app reminds about GDPR (R47)",
+    )
 
 
 class StaffAbsenceIn(BaseModel):
     pupil_id: int
     date: date
     lesson_id: int | None = Field(default=None, description="The lesson (its occurrence on `date`)")
-    occurrence_id: str | None = Field(default=None, max_length=40, description="Or the occurrence id from the schedule")
+    occurrence_id: str | None = Field(
+        default=None, max_length=40, description="Or the occurrence id from the schedule"
+    )
     valid: bool
     reason: str | None = Field(default=None, max_length=30)
 
@@ -53,4 +66,3 @@ class AbsenceOut(BaseModel):
 
 class AbsenceListOut(BaseModel):
     items: list[AbsenceOut]
-

@@ -24,7 +24,11 @@ class DeliveryReportAck(BaseModel):
     status: str  # "updated" | "unchanged" | "ignored"
 
 
-@router.post("/sms/delivery-reports", response_model=DeliveryReportAck, summary="Delivery report from the SMS gateway (46elks style)")
+@router.post(
+    "/sms/delivery-reports",
+    response_model=DeliveryReportAck,
+    summary="Delivery report from the SMS gateway (46elks style)",
+)
 def sms_delivery_report(
     db: DbDep,
     id: Annotated[str, Form(max_length=100)],
@@ -32,7 +36,9 @@ def sms_delivery_report(
     delivered: Annotated[str | None, Form(max_length=40)] = None,
 ) -> DeliveryReportAck:
     message = db.scalar(
-        select(OutboxMessage).where(OutboxMessage.provider_id == id, OutboxMessage.channel == Channel.SMS.value).with_for_update()
+        select(OutboxMessage)
+        .where(OutboxMessage.provider_id == id, OutboxMessage.channel == Channel.SMS.value)
+        .with_for_update()
     )
     if message is None:
         log.info("sms delivery report for an unknown gateway id ignored")

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, time
+from datetime import date as Day
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -29,13 +39,19 @@ class SchoolBreak(Base):
     __tablename__ = "school_break"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
 
-    __table_args__ = (CheckConstraint("organisation_id IS NOT NULL OR unit_id IS NOT NULL", name="owner"),)
+    __table_args__ = (
+        CheckConstraint("organisation_id IS NOT NULL OR unit_id IS NOT NULL", name="owner"),
+    )
 
 
 class Lesson(Base):
@@ -61,8 +77,12 @@ class Lesson(Base):
 class LessonTeacher(Base):
     __tablename__ = "lesson_teacher"
 
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True)
-    staff_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(
+        ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class ExceptionKind(StrEnum):
@@ -79,7 +99,7 @@ class LessonException(Base):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id", ondelete="CASCADE"))
     date: Mapped[date] = mapped_column(Date)  # the occurrence's regular date
     kind: Mapped[str] = mapped_column(String(20))
-    new_date: Mapped[date | None] = mapped_column(Date, index=True)
+    new_date: Mapped[Day | None] = mapped_column(Date, index=True)
     new_start_time: Mapped[time | None] = mapped_column(Time)
     new_end_time: Mapped[time | None] = mapped_column(Time)
     new_room: Mapped[str | None] = mapped_column(String(50))

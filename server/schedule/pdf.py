@@ -18,8 +18,18 @@ WEEKDAYS = {
     "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
 }
 LABELS = {
-    "sv": {"title": "Schema v. {week} — {name}", "cancelled": "Inställd", "moved": "Flyttad", "empty": "Inga lektioner"},
-    "en": {"title": "Schedule week {week} — {name}", "cancelled": "Cancelled", "moved": "Moved", "empty": "No lessons"},
+    "sv": {
+        "title": "Schema v. {week} — {name}",
+        "cancelled": "Inställd",
+        "moved": "Flyttad",
+        "empty": "Inga lektioner",
+    },
+    "en": {
+        "title": "Schedule week {week} — {name}",
+        "cancelled": "Cancelled",
+        "moved": "Moved",
+        "empty": "No lessons",
+    },
 }
 
 
@@ -30,10 +40,19 @@ def week_pdf(week: WeekOut, pupil_name: str, language: str) -> bytes:
     cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm,
-        title=labels["title"].format(week=week.week.split("-W")[1], name=pupil_name), author="Skolhub",
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=labels["title"].format(week=week.week.split("-W")[1], name=pupil_name),
+        author="Skolhub",
     )
-    header = [Paragraph(f"<b>{WEEKDAYS[lang][d.weekday - 1]}</b><br/>{d.date.isoformat()}", cell) for d in week.days]
+    header = [
+        Paragraph(f"<b>{WEEKDAYS[lang][d.weekday - 1]}</b><br/>{d.date.isoformat()}", cell)
+        for d in week.days
+    ]
     column = []
     for day in week.days:
         parts: list[str] = []
@@ -43,7 +62,10 @@ def week_pdf(week: WeekOut, pupil_name: str, language: str) -> bytes:
             teachers = ", ".join(t.name for t in lesson.teachers)
             status = f" <b>({labels[lesson.status]})</b>" if lesson.status != "scheduled" else ""
             room = f", {escape(lesson.room)}" if lesson.room else ""
-            parts.append(f"<b>{lesson.start}–{lesson.end}</b> {escape(lesson.subject)}{status}<br/>{escape(teachers)}{room}")
+            parts.append(
+                f"<b>{lesson.start}–{lesson.end}</b> {escape(lesson.subject)}{status}"
+                f"<br/>{escape(teachers)}{room}"
+            )
         if not parts:
             parts.append(labels["empty"])
         column.append(Paragraph("<br/><br/>".join(parts), cell))
@@ -58,6 +80,9 @@ def week_pdf(week: WeekOut, pupil_name: str, language: str) -> bytes:
             ]
         )
     )
-    title = Paragraph(escape(labels["title"].format(week=week.week.split("-W")[1], name=pupil_name)), styles["Title"])
+    title = Paragraph(
+        escape(labels["title"].format(week=week.week.split("-W")[1], name=pupil_name)),
+        styles["Title"],
+    )
     doc.build([title, table])
     return buffer.getvalue()

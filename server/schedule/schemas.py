@@ -12,7 +12,9 @@ class TeacherOut(BaseModel):
 
 
 class LessonOut(BaseModel):
-    id: str = Field(description="Stable occurrence id '<lesson id>:<regular date>'; absence reports refer to it")
+    id: str = Field(
+        description="Stable occurrence id '<lesson id>:<regular date>'; absence reports refer to it"
+    )
     lesson_id: int
     date: date
     start: str = Field(examples=["08:10"])

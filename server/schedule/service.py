@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from datetime import date, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import holidays
 from sqlalchemy import false, or_, select
@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 from server.accounts.models import User
 from server.clock import Clock, local_today
 from server.errors import bad_request
-from server.schedule.models import ExceptionKind, Lesson, LessonException, LessonTeacher, SchoolBreak, Term
+from server.schedule.models import (
+    ExceptionKind,
+    Lesson,
+    LessonException,
+    LessonTeacher,
+    SchoolBreak,
+    Term,
+)
 from server.school.models import Group, Pupil, PupilGroup, Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -91,13 +98,17 @@ def week_monday(week: str | None, clock: Clock) -> date:
             raise ValueError(week)
         return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError as exc:
-        raise bad_request("invalid_week", "The week must be an ISO week such as 2026-W49.", "week") from exc
+        raise bad_request(
+            "invalid_week", "The week must be an ISO week such as 2026-W49.", "week"
+        ) from exc
 
 
 def require_school_pupil(pupil: Pupil, db: Session) -> Unit:
     unit = db.get(Unit, pupil.unit_id)
     if unit is None or unit.kind != UnitKind.SCHOOL:
-        raise bad_request("not_a_school_pupil", "The schedule is for school pupils only; preschools have none.")
+        raise bad_request(
+            "not_a_school_pupil", "The schedule is for school pupils only; preschools have none."
+        )
     return unit
 
 
@@ -106,19 +117,27 @@ def require_school_pupil(pupil: Pupil, db: Session) -> Unit:
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int, language: str) -> dict[date, str]:
-    names = holidays.Sweden(years=year, include_sundays=False, language="sv" if language == "sv" else "en_US")
+    names = holidays.Sweden(
+        years=year, include_sundays=False, language="sv" if language == "sv" else "en_US"
+    )
     return dict(names.items())
 
 
-def days_without_school(db: Session, unit: Unit, start: date, end: date, language: str = "sv") -> dict[date, NoSchool]:
+def days_without_school(
+    db: Session, unit: Unit, start: date, end: date, language: str = "sv"
+) -> dict[date, NoSchool]:
     """Public holidays and the organisation's or unit's breaks between start and end."""
     result: dict[date, NoSchool] = {}
     breaks = db.scalars(
-        select(SchoolBreak).where(
-            or_(SchoolBreak.unit_id == unit.id, SchoolBreak.organisation_id == unit.organisation_id),
+        select(SchoolBreak)
+        .where(
+            or_(
+                SchoolBreak.unit_id == unit.id, SchoolBreak.organisation_id == unit.organisation_id
+            ),
             SchoolBreak.start_date <= end,
             SchoolBreak.end_date >= start,
-        ).order_by(SchoolBreak.start_date, SchoolBreak.id)
+        )
+        .order_by(SchoolBreak.start_date, SchoolBreak.id)
     )
     for brk in breaks:
         day = max(brk.start_date, start)
@@ -128,7 +147,9 @@ def days_without_school(db: Session, unit: Unit, start: date, end: date, languag
     for year in range(start.year, end.year + 1):
         for day, name in _public_holidays(year, language).items():
             if start <= day <= end:
-                result[day] = NoSchool("holiday", name)  # a holiday inside a break is named as the holiday
+                result[day] = NoSchool(
+                    "holiday", name
+                )  # a holiday inside a break is named as the holiday
     return result
 
 
@@ -139,8 +160,15 @@ def pupil_group_ids(db: Session, pupil: Pupil) -> list[int]:
     return list(db.scalars(select(PupilGroup.group_id).where(PupilGroup.pupil_id == pupil.id)))
 
 
-def occurrences(db: Session, pupil: Pupil, unit: Unit, start: date, end: date, no_school: dict[date, NoSchool] | None = None) -> list[Occurrence]:
-    """Every lesson occurrence of the pupil's groups dated between start and end, exceptions applied."""
+def occurrences(
+    db: Session,
+    pupil: Pupil,
+    unit: Unit,
+    start: date,
+    end: date,
+    no_school: dict[date, NoSchool] | None = None,
+) -> list[Occurrence]:
+    """Every occurrence of the pupil's groups' lessons from start to end, exceptions applied."""
     groups = pupil_group_ids(db, pupil)
     if not groups:
         return []
@@ -152,7 +180,10 @@ def occurrences(db: Session, pupil: Pupil, unit: Unit, start: date, end: date, n
             .join(Lesson, Lesson.id == LessonException.lesson_id)
             .where(
                 Lesson.group_id.in_(groups),
-                or_(LessonException.date.between(start, end), LessonException.new_date.between(start, end)),
+                or_(
+                    LessonException.date.between(start, end),
+                    LessonException.new_date.between(start, end),
+                ),
             )
         )
     )
@@ -196,8 +227,14 @@ def occurrences(db: Session, pupil: Pupil, unit: Unit, start: date, end: date, n
         if start <= target <= end:
             found.append(
                 _occurrence(
-                    lesson, exc.date, target, "moved", note=exc.note,
-                    start=exc.new_start_time, end=exc.new_end_time, room=exc.new_room,
+                    lesson,
+                    exc.date,
+                    target,
+                    "moved",
+                    note=exc.note,
+                    start=exc.new_start_time,
+                    end=exc.new_end_time,
+                    room=exc.new_room,
                 )
             )
     _add_teachers(db, found)
@@ -205,11 +242,27 @@ def occurrences(db: Session, pupil: Pupil, unit: Unit, start: date, end: date, n
     return found
 
 
-def _occurrence(lesson: Lesson, regular: date, on: date, status: str, *, note: str | None = None,
-                start: time | None = None, end: time | None = None, room: str | None = None) -> Occurrence:
+def _occurrence(
+    lesson: Lesson,
+    regular: date,
+    on: date,
+    status: str,
+    *,
+    note: str | None = None,
+    start: time | None = None,
+    end: time | None = None,
+    room: str | None = None,
+) -> Occurrence:
     return Occurrence(
-        lesson_id=lesson.id, regular_date=regular, date=on, start=start or lesson.start_time, end=end or lesson.end_time,
-        subject=lesson.subject, room=room or lesson.room, status=status, note=note,
+        lesson_id=lesson.id,
+        regular_date=regular,
+        date=on,
+        start=start or lesson.start_time,
+        end=end or lesson.end_time,
+        subject=lesson.subject,
+        room=room or lesson.room,
+        status=status,
+        note=note,
     )
 
 
@@ -232,7 +285,11 @@ def _add_teachers(db: Session, found: list[Occurrence]) -> None:
 
 def lessons_on(db: Session, pupil: Pupil, unit: Unit, day: date) -> list[Occurrence]:
     """The pupil's lessons that take place on `day` (cancelled ones excluded)."""
-    return [o for o in occurrences(db, pupil, unit, day, day) if o.status != "cancelled" and o.date == day]
+    return [
+        o
+        for o in occurrences(db, pupil, unit, day, day)
+        if o.status != "cancelled" and o.date == day
+    ]
 
 
 def changed_lessons_count(db: Session, pupil: Pupil, clock: Clock) -> int:
@@ -240,7 +297,11 @@ def changed_lessons_count(db: Session, pupil: Pupil, clock: Clock) -> int:
     if unit is None:
         return 0
     monday = week_monday(None, clock)
-    return sum(1 for o in occurrences(db, pupil, unit, monday, monday + timedelta(days=6)) if o.status != "scheduled")
+    return sum(
+        1
+        for o in occurrences(db, pupil, unit, monday, monday + timedelta(days=6))
+        if o.status != "scheduled"
+    )
 
 
 # --- creating schedule data (staff tooling, demo, tests) ---------------------------------------
@@ -255,22 +316,49 @@ def add_term(db: Session, unit: Unit, name: str, start: date, end: date) -> Term
     return term
 
 
-def add_break(db: Session, name: str, start: date, end: date, *, organisation_id: int | None = None, unit_id: int | None = None) -> SchoolBreak:
+def add_break(
+    db: Session,
+    name: str,
+    start: date,
+    end: date,
+    *,
+    organisation_id: int | None = None,
+    unit_id: int | None = None,
+) -> SchoolBreak:
     if (organisation_id is None) == (unit_id is None):
         raise bad_request("invalid_break", "A break belongs to an organisation or a unit.")
-    brk = SchoolBreak(organisation_id=organisation_id, unit_id=unit_id, name=name, start_date=start, end_date=end)
+    brk = SchoolBreak(
+        organisation_id=organisation_id, unit_id=unit_id, name=name, start_date=start, end_date=end
+    )
     db.add(brk)
     db.flush()
     return brk
 
 
-def add_lesson(db: Session, term: Term, group: Group, weekday: int, start: time, end: time, subject: str,
-               room: str | None = None, teacher_ids: list[int] | tuple[int, ...] = ()) -> Lesson:
+def add_lesson(
+    db: Session,
+    term: Term,
+    group: Group,
+    weekday: int,
+    start: time,
+    end: time,
+    subject: str,
+    room: str | None = None,
+    teacher_ids: list[int] | tuple[int, ...] = (),
+) -> Lesson:
     if not 1 <= weekday <= 7:
         raise bad_request("invalid_weekday", "Weekday is 1 (Monday) to 7 (Sunday).", "weekday")
     if end <= start:
         raise bad_request("invalid_lesson_time", "A lesson must end after it starts.", "end")
-    lesson = Lesson(term_id=term.id, group_id=group.id, weekday=weekday, start_time=start, end_time=end, subject=subject, room=room)
+    lesson = Lesson(
+        term_id=term.id,
+        group_id=group.id,
+        weekday=weekday,
+        start_time=start,
+        end_time=end,
+        subject=subject,
+        room=room,
+    )
     db.add(lesson)
     db.flush()
     for staff_id in dict.fromkeys(teacher_ids):
@@ -279,18 +367,37 @@ def add_lesson(db: Session, term: Term, group: Group, weekday: int, start: time,
     return lesson
 
 
-def cancel_lesson(db: Session, lesson: Lesson, on: date, note: str | None = None) -> LessonException:
-    exc = LessonException(lesson_id=lesson.id, date=on, kind=ExceptionKind.CANCELLED.value, note=note)
+def cancel_lesson(
+    db: Session, lesson: Lesson, on: date, note: str | None = None
+) -> LessonException:
+    exc = LessonException(
+        lesson_id=lesson.id, date=on, kind=ExceptionKind.CANCELLED.value, note=note
+    )
     db.add(exc)
     db.flush()
     return exc
 
 
-def move_lesson(db: Session, lesson: Lesson, on: date, *, new_date: date | None = None, start: time | None = None,
-                end: time | None = None, room: str | None = None, note: str | None = None) -> LessonException:
+def move_lesson(
+    db: Session,
+    lesson: Lesson,
+    on: date,
+    *,
+    new_date: date | None = None,
+    start: time | None = None,
+    end: time | None = None,
+    room: str | None = None,
+    note: str | None = None,
+) -> LessonException:
     exc = LessonException(
-        lesson_id=lesson.id, date=on, kind=ExceptionKind.MOVED.value, new_date=new_date,
-        new_start_time=start, new_end_time=end, new_room=room, note=note,
+        lesson_id=lesson.id,
+        date=on,
+        kind=ExceptionKind.MOVED.value,
+        new_date=new_date,
+        new_start_time=start,
+        new_end_time=end,
+        new_room=room,
+        note=note,
     )
     db.add(exc)
     db.flush()
@@ -300,7 +407,9 @@ def move_lesson(db: Session, lesson: Lesson, on: date, *, new_date: date | None 
 # --- the week view -----------------------------------------------------------------------------
 
 
-def week_view(db: Session, pupil: Pupil, monday: date, language: str = "sv", days: int = 5) -> WeekOut:
+def week_view(
+    db: Session, pupil: Pupil, monday: date, language: str = "sv", days: int = 5
+) -> WeekOut:
     """The pupil's ISO week, Monday to Friday, as the app shows it."""
     from server.schedule.schemas import DayOut, LessonOut, NoSchoolOut, TeacherOut, WeekOut
 
@@ -321,9 +430,16 @@ def week_view(db: Session, pupil: Pupil, monday: date, language: str = "sv", day
                 no_school=NoSchoolOut(reason=ns.reason, name=ns.name) if ns else None,  # type: ignore[arg-type]
                 lessons=[
                     LessonOut(
-                        id=o.id, lesson_id=o.lesson_id, date=o.date, start=o.start.strftime("%H:%M"), end=o.end.strftime("%H:%M"),
-                        subject=o.subject, room=o.room, teachers=[TeacherOut(id=t.id, name=t.name) for t in o.teachers],
-                        status=o.status, note=o.note,  # type: ignore[arg-type]
+                        id=o.id,
+                        lesson_id=o.lesson_id,
+                        date=o.date,
+                        start=o.start.strftime("%H:%M"),
+                        end=o.end.strftime("%H:%M"),
+                        subject=o.subject,
+                        room=o.room,
+                        teachers=[TeacherOut(id=t.id, name=t.name) for t in o.teachers],
+                        status=o.status,  # type: ignore[arg-type]
+                        note=o.note,
                     )
                     for o in by_day.get(day, [])
                 ],

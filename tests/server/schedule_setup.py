@@ -24,14 +24,33 @@ class Timetable:
 
 
 def term(make: Factory, unit: Unit, start: date = AUTUMN[0], end: date = AUTUMN[1]) -> Term:
-    return make._save(lambda db: schedule.add_term(db, db.get(Unit, unit.id), "HT 2026", start, end))  # type: ignore[no-any-return]
+    return make._save(
+        lambda db: schedule.add_term(db, db.get(Unit, unit.id), "HT 2026", start, end)
+    )  # type: ignore[no-any-return]
 
 
-def lesson(make: Factory, term_: Term, group: Group, weekday: int, start: str, end: str, subject: str,
-           room: str | None = "B12", teacher_ids: tuple[int, ...] = ()) -> Lesson:
+def lesson(
+    make: Factory,
+    term_: Term,
+    group: Group,
+    weekday: int,
+    start: str,
+    end: str,
+    subject: str,
+    room: str | None = "B12",
+    teacher_ids: tuple[int, ...] = (),
+) -> Lesson:
     return make._save(  # type: ignore[no-any-return]
         lambda db: schedule.add_lesson(
-            db, term_, group, weekday, time.fromisoformat(start), time.fromisoformat(end), subject, room, teacher_ids
+            db,
+            term_,
+            group,
+            weekday,
+            time.fromisoformat(start),
+            time.fromisoformat(end),
+            subject,
+            room,
+            teacher_ids,
         )
     )
 
@@ -44,8 +63,20 @@ def move(make: Factory, lesson_: Lesson, on: date, **changes: object) -> None:
     make._save(lambda db: schedule.move_lesson(db, db.get(Lesson, lesson_.id), on, **changes))  # type: ignore[arg-type]
 
 
-def school_break(make: Factory, name: str, start: date, end: date, *, organisation_id: int | None = None, unit_id: int | None = None) -> None:
-    make._save(lambda db: schedule.add_break(db, name, start, end, organisation_id=organisation_id, unit_id=unit_id))
+def school_break(
+    make: Factory,
+    name: str,
+    start: date,
+    end: date,
+    *,
+    organisation_id: int | None = None,
+    unit_id: int | None = None,
+) -> None:
+    make._save(
+        lambda db: schedule.add_break(
+            db, name, start, end, organisation_id=organisation_id, unit_id=unit_id
+        )
+    )
 
 
 def timetable(make: Factory) -> Timetable:
@@ -61,7 +92,9 @@ def timetable(make: Factory) -> Timetable:
         ("idh", 2, "08:10", "09:30", "Idrott och hälsa", "Gymnastiksalen"),
         ("no", 2, "10:00", "11:00", "NO", "Labbet"),
     ]:
-        tt.lessons[key] = lesson(make, t, school.group, weekday, start, end, subject, room, (teacher.id,))
+        tt.lessons[key] = lesson(
+            make, t, school.group, weekday, start, end, subject, room, (teacher.id,)
+        )
     return tt
 
 

@@ -17,7 +17,9 @@ TODAY, TOMORROW = "2026-11-30", "2026-12-01"  # the clock fixture: Monday 30 Nov
 
 def report(client, make, user, pupil_id, **body):
     payload = {"date": TODAY, "whole_day": True, "reason": "illness", "comment": None} | body
-    return client.post(f"/api/v1/children/{pupil_id}/absences", json=payload, headers=make.headers(user))
+    return client.post(
+        f"/api/v1/children/{pupil_id}/absences", json=payload, headers=make.headers(user)
+    )
 
 
 def register(client, make, staff, pupil_id, lesson, day=TODAY, valid=False, **extra):
@@ -41,7 +43,11 @@ def test_absence_can_only_be_reported_for_today_or_tomorrow(client, make, family
     tt, child, guardian = family
     assert report(client, make, guardian, child.id, date=TODAY).status_code == 201
     assert report(client, make, guardian, child.id, date=TOMORROW).status_code == 201
-    for refused in ("2026-12-02", "2026-11-29", "2026-11-23"):  # day after tomorrow, yesterday, last week
+    for refused in (
+        "2026-12-02",
+        "2026-11-29",
+        "2026-11-23",
+    ):  # day after tomorrow, yesterday, last week
         response = report(client, make, guardian, child.id, date=refused)
         assert response.status_code == 422, refused
         assert code(response) == "absence_date_not_allowed"
@@ -53,11 +59,16 @@ def test_today_and_tomorrow_are_stockholm_days(client, make, family, clock):
     # 23:30 on Monday in Stockholm is 22:30 UTC: tomorrow is Tuesday, Wednesday is too far.
     clock.set(datetime(2026, 11, 30, 23, 30, tzinfo=SCHOOL_TZ))
     assert report(client, make, guardian, child.id, date=TOMORROW).status_code == 201
-    assert code(report(client, make, guardian, child.id, date="2026-12-02")) == "absence_date_not_allowed"
+    assert (
+        code(report(client, make, guardian, child.id, date="2026-12-02"))
+        == "absence_date_not_allowed"
+    )
     # 00:30 on Tuesday in Stockholm is still Monday in UTC, but Monday is now yesterday.
     clock.set(datetime(2026, 12, 1, 0, 30, tzinfo=SCHOOL_TZ))
     assert code(report(client, make, guardian, child.id, date=TODAY)) == "absence_date_not_allowed"
-    assert report(client, make, guardian, child.id, date="2026-12-02").status_code == 422  # Wednesday: no lessons
+    assert (
+        report(client, make, guardian, child.id, date="2026-12-02").status_code == 422
+    )  # Wednesday: no lessons
     assert code(report(client, make, guardian, child.id, date="2026-12-02")) == "no_school_that_day"
 
 
@@ -67,13 +78,27 @@ def test_students_cannot_report_absence(client, make, family):
     response = report(client, make, student, child.id)
     assert response.status_code == 403
     assert code(response) == "students_cannot_report_absence"
-    assert client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(student)).json()["items"] == []
+    assert (
+        client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(student)).json()[
+            "items"
+        ]
+        == []
+    )
 
 
 def test_a_guardian_reports_chosen_lessons_of_that_days_schedule(client, make, family):
     tt, child, guardian = family
     chosen = [s.occurrence(tt.lessons["sv"], s.MONDAY), s.occurrence(tt.lessons["ma"], s.MONDAY)]
-    response = report(client, make, guardian, child.id, whole_day=False, lesson_ids=chosen, reason="other", comment="Tandläkare")
+    response = report(
+        client,
+        make,
+        guardian,
+        child.id,
+        whole_day=False,
+        lesson_ids=chosen,
+        reason="other",
+        comment="Tandläkare",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["kind"] == "reported"
@@ -89,61 +114,112 @@ def test_a_guardian_reports_chosen_lessons_of_that_days_schedule(client, make, f
 def test_lessons_not_on_that_day_are_refused(client, make, family):
     tt, child, guardian = family
     tuesday_lesson = s.occurrence(tt.lessons["no"], datetime(2026, 12, 1).date())
-    response = report(client, make, guardian, child.id, whole_day=False, lesson_ids=[tuesday_lesson])
+    response = report(
+        client, make, guardian, child.id, whole_day=False, lesson_ids=[tuesday_lesson]
+    )
     assert response.status_code == 422
     assert code(response) == "lesson_not_on_that_day"
     s.cancel(make, tt.lessons["en"], s.MONDAY)
     cancelled = s.occurrence(tt.lessons["en"], s.MONDAY)
-    assert code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=[cancelled])) == "lesson_not_on_that_day"
-    assert code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=["nonsense"])) == "lesson_not_on_that_day"
-    assert code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=[])) == "lessons_required"
+    assert (
+        code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=[cancelled]))
+        == "lesson_not_on_that_day"
+    )
+    assert (
+        code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=["nonsense"]))
+        == "lesson_not_on_that_day"
+    )
+    assert (
+        code(report(client, make, guardian, child.id, whole_day=False, lesson_ids=[]))
+        == "lessons_required"
+    )
 
 
 def test_days_without_school_and_unknown_reasons_are_refused(client, make, family, clock):
     tt, child, guardian = family
     clock.set(datetime(2026, 12, 4, 8, 0, tzinfo=SCHOOL_TZ))  # Friday: tomorrow is Saturday
     assert code(report(client, make, guardian, child.id, date="2026-12-05")) == "no_school_that_day"
-    assert code(report(client, make, guardian, child.id, date="2026-12-04", reason="because")) == "invalid_absence_reason"
+    assert (
+        code(report(client, make, guardian, child.id, date="2026-12-04", reason="because"))
+        == "invalid_absence_reason"
+    )
 
 
-def test_a_reported_absence_cannot_be_changed_or_deleted_but_staff_can_still_register(client, make, family):
+def test_a_reported_absence_cannot_be_changed_or_deleted_but_staff_can_still_register(
+    client, make, family
+):
     tt, child, guardian = family
     absence_id = report(client, make, guardian, child.id, comment="Feber").json()["id"]
     headers = make.headers(guardian)
     for method in ("PUT", "PATCH", "DELETE"):
-        response = client.request(method, f"/api/v1/absences/{absence_id}", headers=headers, json={"comment": "Ändrad"})
+        response = client.request(
+            method, f"/api/v1/absences/{absence_id}", headers=headers, json={"comment": "Ändrad"}
+        )
         assert response.status_code == 405, method
-        assert client.request(method, f"/api/v1/children/{child.id}/absences", headers=headers).status_code == 405
-    assert client.get(f"/api/v1/absences/{absence_id}", headers=headers).json()["comment"] == "Feber"
+        assert (
+            client.request(
+                method, f"/api/v1/children/{child.id}/absences", headers=headers
+            ).status_code
+            == 405
+        )
+    assert (
+        client.get(f"/api/v1/absences/{absence_id}", headers=headers).json()["comment"] == "Feber"
+    )
     teacher = make.staff(tt.school.unit, StaffRole.TEACHER, tt.school.group)
-    assert register(client, make, teacher, child.id, tt.lessons["sv"], valid=True, reason="illness").status_code == 201
+    assert (
+        register(
+            client, make, teacher, child.id, tt.lessons["sv"], valid=True, reason="illness"
+        ).status_code
+        == 201
+    )
 
 
 def test_the_history_lists_both_kinds_with_who_registered_them(client, make, family, clock):
     tt, child, guardian = family
-    teacher = make.staff(tt.school.unit, StaffRole.TEACHER, tt.school.group, first="Omar", last="Haddad")
+    teacher = make.staff(
+        tt.school.unit, StaffRole.TEACHER, tt.school.group, first="Omar", last="Haddad"
+    )
     report(client, make, guardian, child.id, date=TOMORROW, reason="illness")
-    valid = register(client, make, teacher, child.id, tt.lessons["sv"], valid=True, reason="illness")
+    valid = register(
+        client, make, teacher, child.id, tt.lessons["sv"], valid=True, reason="illness"
+    )
     invalid = register(client, make, teacher, child.id, tt.lessons["en"], valid=False)
     assert (valid.status_code, invalid.status_code) == (201, 201)
 
     response = client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian))
     assert response.status_code == 200
     items = response.json()["items"]
-    assert [(i["date"], i["kind"]) for i in items] == [(TOMORROW, "reported"), (TODAY, "invalid"), (TODAY, "valid")]
+    assert [(i["date"], i["kind"]) for i in items] == [
+        (TOMORROW, "reported"),
+        (TODAY, "invalid"),
+        (TODAY, "valid"),
+    ]
     assert items[0]["registered_by"]["role"] == "guardian"
     assert items[1]["registered_by"] == {"id": teacher.id, "name": "Omar Haddad", "role": "staff"}
     assert items[1]["lessons"][0]["subject"] == "Engelska"
     etag = response.headers["etag"]
-    again = client.get(f"/api/v1/children/{child.id}/absences", headers={**make.headers(guardian), "If-None-Match": etag})
+    again = client.get(
+        f"/api/v1/children/{child.id}/absences",
+        headers={**make.headers(guardian), "If-None-Match": etag},
+    )
     assert again.status_code == 304
 
-    detail = client.get(f"/api/v1/absences/{items[1]['id']}", headers=make.headers(make.student(child)))
+    detail = client.get(
+        f"/api/v1/absences/{items[1]['id']}", headers=make.headers(make.student(child))
+    )
     assert detail.status_code == 200
     assert detail.json()["kind"] == "invalid"
     stranger = make.guardian(make.pupil(tt.school.group, "Noah"))
-    assert client.get(f"/api/v1/absences/{items[1]['id']}", headers=make.headers(stranger)).status_code == 404
-    assert client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(stranger)).status_code == 404
+    assert (
+        client.get(f"/api/v1/absences/{items[1]['id']}", headers=make.headers(stranger)).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            f"/api/v1/children/{child.id}/absences", headers=make.headers(stranger)
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/absences/999999", headers=make.headers(guardian)).status_code == 404
 
 
@@ -151,14 +227,21 @@ def test_staff_register_per_lesson_and_registering_again_changes_it(client, make
     tt, child, guardian = family
     teacher = make.staff(tt.school.unit, StaffRole.TEACHER, tt.school.group)
     occurrence = s.occurrence(tt.lessons["ma"], s.MONDAY)
-    first = client.post("/api/v1/staff/absences", headers=make.headers(teacher),
-                        json={"pupil_id": child.id, "date": TODAY, "occurrence_id": occurrence, "valid": False})
+    first = client.post(
+        "/api/v1/staff/absences",
+        headers=make.headers(teacher),
+        json={"pupil_id": child.id, "date": TODAY, "occurrence_id": occurrence, "valid": False},
+    )
     assert first.status_code == 201
-    again = register(client, make, teacher, child.id, tt.lessons["ma"], valid=True, reason="illness")
+    again = register(
+        client, make, teacher, child.id, tt.lessons["ma"], valid=True, reason="illness"
+    )
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["kind"] == "valid"
-    items = client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian)).json()["items"]
+    items = client.get(
+        f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian)
+    ).json()["items"]
     assert [i["kind"] for i in items] == ["valid"]
 
 
@@ -169,8 +252,14 @@ def test_staff_registration_is_refused_where_it_does_not_apply(client, make, fam
     outsider = make.staff(other_school.unit, StaffRole.TEACHER, other_school.group)
     assert register(client, make, outsider, child.id, tt.lessons["sv"]).status_code == 404
     assert code(register(client, make, guardian, child.id, tt.lessons["sv"])) == "staff_only"
-    assert code(register(client, make, teacher, child.id, tt.lessons["no"])) == "lesson_not_on_that_day"
-    assert code(register(client, make, teacher, child.id, tt.lessons["sv"], day="2026-12-07")) == "absence_date_in_future"
+    assert (
+        code(register(client, make, teacher, child.id, tt.lessons["no"]))
+        == "lesson_not_on_that_day"
+    )
+    assert (
+        code(register(client, make, teacher, child.id, tt.lessons["sv"], day="2026-12-07"))
+        == "absence_date_in_future"
+    )
     # Staff do not use the guardians' report.
     assert report(client, make, teacher, child.id).status_code == 403
 
@@ -179,18 +268,41 @@ def test_preschool_absence_is_today_or_tomorrow_with_illness_or_leave(client, ma
     preschool = make.school("Förskolan Lärkan", "Blåklockan", kind=UnitKind.PRESCHOOL)
     child = make.pupil(preschool.group, "Saga", born="20220101")
     guardian = make.guardian(child)
-    leave = report(client, make, guardian, child.id, date=TOMORROW, reason="leave", comment="ledig, mormor hälsar på")
+    leave = report(
+        client,
+        make,
+        guardian,
+        child.id,
+        date=TOMORROW,
+        reason="leave",
+        comment="ledig, mormor hälsar på",
+    )
     assert leave.status_code == 201
     assert (leave.json()["whole_day"], leave.json()["lessons"]) == (True, [])
-    assert leave.json()["comment"] == "ledig, mormor hälsar på"  # stored as written (R47 is the app's reminder)
+    assert (
+        leave.json()["comment"] == "ledig, mormor hälsar på"
+    )  # stored as written (R47 is the app's reminder)
     assert report(client, make, guardian, child.id, reason="illness").status_code == 201
-    assert code(report(client, make, guardian, child.id, reason="other")) == "invalid_absence_reason"
-    assert code(report(client, make, guardian, child.id, date="2026-12-02")) == "absence_date_not_allowed"
-    assert code(report(client, make, guardian, child.id, date="2026-11-29")) == "absence_date_not_allowed"
+    assert (
+        code(report(client, make, guardian, child.id, reason="other")) == "invalid_absence_reason"
+    )
+    assert (
+        code(report(client, make, guardian, child.id, date="2026-12-02"))
+        == "absence_date_not_allowed"
+    )
+    assert (
+        code(report(client, make, guardian, child.id, date="2026-11-29"))
+        == "absence_date_not_allowed"
+    )
 
-    items = client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian)).json()["items"]
+    items = client.get(
+        f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian)
+    ).json()["items"]
     assert [(i["date"], i["reason"]) for i in items] == [(TOMORROW, "leave"), (TODAY, "illness")]
     detail = client.get(f"/api/v1/absences/{items[0]['id']}", headers=make.headers(guardian)).json()
     assert detail["comment"] == "ledig, mormor hälsar på"
     staff = make.staff(preschool.unit, StaffRole.PRESCHOOL_TEACHER, preschool.group)
-    assert client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(staff)).status_code == 200
+    assert (
+        client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(staff)).status_code
+        == 200
+    )

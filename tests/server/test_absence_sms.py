@@ -30,7 +30,13 @@ def register(client, make, staff, pupil_id, lesson, day=TODAY, valid=False):
 
 def sms_rows(db):
     db.expire_all()
-    return list(db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "absence_sms").order_by(OutboxMessage.id)))
+    return list(
+        db.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "absence_sms")
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def feed(client, make, user):
@@ -38,7 +44,13 @@ def feed(client, make, user):
     from server.notifications.models import Notification
 
     with make.sessionmaker() as db:
-        return sorted(db.scalars(select(Notification.item_key).where(Notification.user_id == user.id, Notification.area == "absence")))
+        return sorted(
+            db.scalars(
+                select(Notification.item_key).where(
+                    Notification.user_id == user.id, Notification.area == "absence"
+                )
+            )
+        )
 
 
 @pytest.fixture
@@ -53,7 +65,9 @@ def family(make):
     return tt, child, mother, father, no_mobile, student, teacher
 
 
-def test_invalid_absence_sends_one_sms_per_guardian_with_a_mobile_number_per_day(client, make, db, clock, family):
+def test_invalid_absence_sends_one_sms_per_guardian_with_a_mobile_number_per_day(
+    client, make, db, clock, family
+):
     tt, child, mother, father, no_mobile, student, teacher = family
     assert register(client, make, teacher, child.id, tt.lessons["sv"]).status_code == 201
     assert register(client, make, teacher, child.id, tt.lessons["ma"]).status_code == 201
@@ -65,24 +79,34 @@ def test_invalid_absence_sends_one_sms_per_guardian_with_a_mobile_number_per_day
     by_phone = {r.recipient: r.body for r in rows}
     assert "Alva" in by_phone["+46701234567"] and "ogiltig frånvaro" in by_phone["+46701234567"]
     assert "måndag 30 november" in by_phone["+46701234567"]
-    assert "unexcused absence" in by_phone["+46709876543"] and "Monday 30 November" in by_phone["+46709876543"]
+    assert (
+        "unexcused absence" in by_phone["+46709876543"]
+        and "Monday 30 November" in by_phone["+46709876543"]
+    )
     for body in by_phone.values():
         assert child.personnummer not in body and child.personnummer[2:] not in body
 
     # Another day is another SMS.
     clock.advance(days=1)
-    assert register(client, make, teacher, child.id, tt.lessons["no"], day="2026-12-01").status_code == 201
+    assert (
+        register(client, make, teacher, child.id, tt.lessons["no"], day="2026-12-01").status_code
+        == 201
+    )
     assert len(sms_rows(db)) == 4
 
 
 def test_valid_absence_sends_no_sms_and_no_notification(client, make, db, family):
     tt, child, mother, father, no_mobile, student, teacher = family
-    assert register(client, make, teacher, child.id, tt.lessons["sv"], valid=True).status_code == 201
+    assert (
+        register(client, make, teacher, child.id, tt.lessons["sv"], valid=True).status_code == 201
+    )
     assert sms_rows(db) == []
     assert feed(client, make, mother) == []
 
 
-def test_guardians_and_the_student_are_notified_at_the_first_and_at_more_than_one(client, make, db, family):
+def test_guardians_and_the_student_are_notified_at_the_first_and_at_more_than_one(
+    client, make, db, family
+):
     tt, child, mother, father, no_mobile, student, teacher = family
     first = f"invalid-absence:{child.id}:{TODAY}:first"
     multiple = f"invalid-absence:{child.id}:{TODAY}:multiple"
@@ -106,38 +130,60 @@ def test_guardians_and_the_student_are_notified_at_the_first_and_at_more_than_on
 def test_a_second_invalid_lesson_after_a_correction_is_counted_once(client, make, family):
     tt, child, mother, father, no_mobile, student, teacher = family
     register(client, make, teacher, child.id, tt.lessons["sv"])
-    register(client, make, teacher, child.id, tt.lessons["sv"], valid=True)  # corrected: was illness
+    register(
+        client, make, teacher, child.id, tt.lessons["sv"], valid=True
+    )  # corrected: was illness
     register(client, make, teacher, child.id, tt.lessons["ma"])
     assert feed(client, make, mother) == [f"invalid-absence:{child.id}:{TODAY}:first"]
 
 
 def _twenty_lessons(make, tt):
     return [
-        s.lesson(make, tt.term, tt.school.group, 1, f"{11 + i // 4:02d}:{(i % 4) * 15:02d}",
-                 f"{11 + i // 4:02d}:{(i % 4) * 15 + 10:02d}", f"Ämne {i}")
+        s.lesson(
+            make,
+            tt.term,
+            tt.school.group,
+            1,
+            f"{11 + i // 4:02d}:{(i % 4) * 15:02d}",
+            f"{11 + i // 4:02d}:{(i % 4) * 15 + 10:02d}",
+            f"Ämne {i}",
+        )
         for i in range(20)
     ]
 
 
-@pytest.mark.parametrize("same_lesson", [False, True], ids=["twenty-lessons", "one-lesson-twenty-times"])
-async def test_twenty_concurrent_invalid_registrations_give_one_sms_per_guardian(aclient, make, app, clock, settings, family, same_lesson):
+@pytest.mark.parametrize(
+    "same_lesson", [False, True], ids=["twenty-lessons", "one-lesson-twenty-times"]
+)
+async def test_twenty_concurrent_invalid_registrations_give_one_sms_per_guardian(
+    aclient, make, app, clock, settings, family, same_lesson
+):
     tt, child, mother, father, no_mobile, student, teacher = family
     lessons = [tt.lessons["sv"]] * 20 if same_lesson else _twenty_lessons(make, tt)
     headers = make.headers(teacher)
 
-    responses = await asyncio.gather(*[
-        aclient.post("/api/v1/staff/absences", headers=headers,
-                     json={"pupil_id": child.id, "date": TODAY, "lesson_id": lesson.id, "valid": False})
-        for lesson in lessons
-    ])
+    responses = await asyncio.gather(
+        *[
+            aclient.post(
+                "/api/v1/staff/absences",
+                headers=headers,
+                json={"pupil_id": child.id, "date": TODAY, "lesson_id": lesson.id, "valid": False},
+            )
+            for lesson in lessons
+        ]
+    )
 
     assert sorted({r.status_code for r in responses}) == ([200, 201] if same_lesson else [201])
     with app.state.sessionmaker() as db:
         rows = sms_rows(db)
         assert sorted(r.recipient for r in rows) == ["+46701234567", "+46709876543"]
-        absences = db.scalar(select(func.count()).select_from(Absence).where(Absence.pupil_id == child.id))
+        absences = db.scalar(
+            select(func.count()).select_from(Absence).where(Absence.pupil_id == child.id)
+        )
         assert absences == (1 if same_lesson else 20)
-    expected = [f"invalid-absence:{child.id}:{TODAY}:first"] + ([] if same_lesson else [f"invalid-absence:{child.id}:{TODAY}:multiple"])
+    expected = [f"invalid-absence:{child.id}:{TODAY}:first"] + (
+        [] if same_lesson else [f"invalid-absence:{child.id}:{TODAY}:multiple"]
+    )
     for user in (mother, father, student):
         assert feed(None, make, user) == expected
     # The worker sends them: exactly two SMS reach the sink.
@@ -146,23 +192,38 @@ async def test_twenty_concurrent_invalid_registrations_give_one_sms_per_guardian
     assert len(list(settings.sms_sink_dir.glob("*.json"))) == 2
 
 
-def test_delivery_reports_update_the_message_and_are_idempotent(client, make, app, db, clock, settings, family):
+def test_delivery_reports_update_the_message_and_are_idempotent(
+    client, make, app, db, clock, settings, family
+):
     tt, child, mother, father, no_mobile, student, teacher = family
     register(client, make, teacher, child.id, tt.lessons["sv"])
-    run_once(app.state.sessionmaker, clock, settings, {Channel.SMS.value: SmsSink(settings.sms_sink_dir)})
+    run_once(
+        app.state.sessionmaker, clock, settings, {Channel.SMS.value: SmsSink(settings.sms_sink_dir)}
+    )
     message = sms_rows(db)[0]
     assert message.provider_id
 
-    report = {"id": message.provider_id, "status": "delivered", "delivered": "2026-11-30T08:01:02.000000"}
+    report = {
+        "id": message.provider_id,
+        "status": "delivered",
+        "delivered": "2026-11-30T08:01:02.000000",
+    }
     first = client.post("/api/v1/sms/delivery-reports", data=report)
     second = client.post("/api/v1/sms/delivery-reports", data=report)
     assert (first.status_code, first.json()["status"]) == (200, "updated")
     assert (second.status_code, second.json()["status"]) == (200, "unchanged")
     # A late "sent" never moves a delivered message back.
-    assert client.post("/api/v1/sms/delivery-reports", data={"id": message.provider_id, "status": "sent"}).json()["status"] == "unchanged"
+    assert (
+        client.post(
+            "/api/v1/sms/delivery-reports", data={"id": message.provider_id, "status": "sent"}
+        ).json()["status"]
+        == "unchanged"
+    )
     db.expire_all()
     assert db.get(OutboxMessage, message.id).delivery_status == "delivered"
-    unknown = client.post("/api/v1/sms/delivery-reports", data={"id": "s-unknown", "status": "failed"})
+    unknown = client.post(
+        "/api/v1/sms/delivery-reports", data={"id": "s-unknown", "status": "failed"}
+    )
     assert (unknown.status_code, unknown.json()["status"]) == (200, "ignored")
 
 
@@ -182,15 +243,33 @@ class FakeElks:
         self.requests.append(form)
         if self.fail:
             return httpx.Response(503, text="try later")
-        return httpx.Response(200, json={"id": f"s{len(self.requests):04d}abcdef", "status": "created", "to": form["to"][0]})
+        return httpx.Response(
+            200,
+            json={
+                "id": f"s{len(self.requests):04d}abcdef",
+                "status": "created",
+                "to": form["to"][0],
+            },
+        )
 
 
-def test_the_46elks_adapter_posts_a_form_with_basic_auth_and_reports_come_back(client, make, app, db, clock, settings, family):
+def test_the_46elks_adapter_posts_a_form_with_basic_auth_and_reports_come_back(
+    client, make, app, db, clock, settings, family
+):
     tt, child, mother, father, no_mobile, student, teacher = family
-    elks_settings = settings.model_copy(update={"sms_adapter": "elks", "elks_url": "https://elks.test/a1/sms",
-                                                "elks_username": "u123", "elks_password": "secret", "sms_sender": "Ekbacka"})
+    elks_settings = settings.model_copy(
+        update={
+            "sms_adapter": "elks",
+            "elks_url": "https://elks.test/a1/sms",
+            "elks_username": "u123",
+            "elks_password": "secret",
+            "sms_sender": "Ekbacka",
+        }
+    )
     gateway = FakeElks()
-    adapter = ElksSmsGateway(elks_settings, client=httpx.Client(transport=httpx.MockTransport(gateway)))
+    adapter = ElksSmsGateway(
+        elks_settings, client=httpx.Client(transport=httpx.MockTransport(gateway))
+    )
     register(client, make, teacher, child.id, tt.lessons["sv"])
 
     assert run_once(app.state.sessionmaker, clock, elks_settings, {Channel.SMS.value: adapter}) == 2
@@ -202,13 +281,21 @@ def test_the_46elks_adapter_posts_a_form_with_basic_auth_and_reports_come_back(c
         assert "Alva" in form["message"][0]
     ids = sorted(m.provider_id for m in sms_rows(db))
     assert ids == ["s0001abcdef", "s0002abcdef"]
-    assert client.post("/api/v1/sms/delivery-reports", data={"id": ids[0], "status": "delivered"}).json()["status"] == "updated"
+    assert (
+        client.post(
+            "/api/v1/sms/delivery-reports", data={"id": ids[0], "status": "delivered"}
+        ).json()["status"]
+        == "updated"
+    )
 
-    wrong_password = ElksSmsGateway(elks_settings.model_copy(update={"elks_password": "nope"}),
-                                    client=httpx.Client(transport=httpx.MockTransport(gateway)))
+    wrong_password = ElksSmsGateway(
+        elks_settings.model_copy(update={"elks_password": "nope"}),
+        client=httpx.Client(transport=httpx.MockTransport(gateway)),
+    )
     with pytest.raises(SendError):
         wrong_password.send(sms_rows(db)[0])
-    down = ElksSmsGateway(elks_settings, client=httpx.Client(transport=httpx.MockTransport(FakeElks(fail=True))))
+    down = ElksSmsGateway(
+        elks_settings, client=httpx.Client(transport=httpx.MockTransport(FakeElks(fail=True)))
+    )
     with pytest.raises(SendError):
         down.send(sms_rows(db)[0])
-

@@ -7,14 +7,18 @@ from datetime import date, datetime
 
 from server.clock import SCHOOL_TZ
 from server.home.boxes import BOXES
-from server.school.models import GroupKind, Pupil, UnitKind
 from server.school import service as school_service
+from server.school.models import GroupKind, Pupil, UnitKind
 from tests.server import schedule_setup as s
 
 
 def week(client, make, user, pupil_id, week=None, **headers):
     params = {"week": week} if week else {}
-    return client.get(f"/api/v1/children/{pupil_id}/schedule", params=params, headers={**make.headers(user), **headers})
+    return client.get(
+        f"/api/v1/children/{pupil_id}/schedule",
+        params=params,
+        headers={**make.headers(user), **headers},
+    )
 
 
 def test_week_shows_each_lesson_with_subject_time_teacher_and_room(client, make):
@@ -27,7 +31,13 @@ def test_week_shows_each_lesson_with_subject_time_teacher_and_room(client, make)
     assert response.status_code == 200
     body = response.json()
     assert body["week"] == "2026-W49"
-    assert [d["date"] for d in body["days"]] == ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"]
+    assert [d["date"] for d in body["days"]] == [
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-03",
+        "2026-12-04",
+    ]
     assert [d["weekday"] for d in body["days"]] == [1, 2, 3, 4, 5]
     monday = body["days"][0]
     assert monday["no_school"] is None
@@ -48,8 +58,12 @@ def test_week_shows_each_lesson_with_subject_time_teacher_and_room(client, make)
 def test_lessons_of_every_group_the_pupil_belongs_to_are_included(client, make):
     tt = s.timetable(make)
     child = s.pupil_in(make, tt)
-    language_group = make._save(lambda db: school_service.add_group(db, tt.school.unit, "Spanska 6-9", GroupKind.TEACHING))
-    make._save(lambda db: school_service.add_pupil_to_group(db, db.get(Pupil, child.id), language_group))
+    language_group = make._save(
+        lambda db: school_service.add_group(db, tt.school.unit, "Spanska 6-9", GroupKind.TEACHING)
+    )
+    make._save(
+        lambda db: school_service.add_pupil_to_group(db, db.get(Pupil, child.id), language_group)
+    )
     s.lesson(make, tt.term, language_group, 3, "13:00", "14:00", "Spanska", "C3")
     classmate = s.pupil_in(make, tt, "Noah")
 
@@ -65,7 +79,9 @@ def test_the_arrows_change_week_and_the_default_is_this_week_in_stockholm(client
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
     assert week(client, make, guardian, child.id).json()["week"] == "2026-W49"
-    assert week(client, make, guardian, child.id, "2026-W50").json()["days"][0]["date"] == "2026-12-07"
+    assert (
+        week(client, make, guardian, child.id, "2026-W50").json()["days"][0]["date"] == "2026-12-07"
+    )
     # Monday 00:30 in Stockholm is still Sunday in UTC: the week is Stockholm's.
     clock.set(datetime(2026, 12, 7, 0, 30, tzinfo=SCHOOL_TZ))
     assert week(client, make, guardian, child.id).json()["week"] == "2026-W50"
@@ -76,17 +92,35 @@ def test_cancelled_and_moved_lessons_are_marked_and_keep_their_ids(client, make)
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
     s.cancel(make, tt.lessons["sv"], date(2026, 11, 30), note="Läraren är sjuk")
-    s.move(make, tt.lessons["no"], date(2026, 12, 1), new_date=date(2026, 12, 2), start=datetime(2026, 1, 1, 13).time(),
-           end=datetime(2026, 1, 1, 14).time(), room="Labb 2", note="Flyttad till onsdag")
+    s.move(
+        make,
+        tt.lessons["no"],
+        date(2026, 12, 1),
+        new_date=date(2026, 12, 2),
+        start=datetime(2026, 1, 1, 13).time(),
+        end=datetime(2026, 1, 1, 14).time(),
+        room="Labb 2",
+        note="Flyttad till onsdag",
+    )
 
     days = week(client, make, guardian, child.id, "2026-W49").json()["days"]
 
     cancelled = days[0]["lessons"][0]
-    assert (cancelled["subject"], cancelled["status"], cancelled["note"]) == ("Svenska", "cancelled", "Läraren är sjuk")
+    assert (cancelled["subject"], cancelled["status"], cancelled["note"]) == (
+        "Svenska",
+        "cancelled",
+        "Läraren är sjuk",
+    )
     assert [x["subject"] for x in days[1]["lessons"]] == ["Idrott och hälsa"]
     [moved] = days[2]["lessons"]
     assert moved["id"] == f"{tt.lessons['no'].id}:2026-12-01"
-    assert (moved["date"], moved["start"], moved["end"], moved["room"], moved["status"]) == ("2026-12-02", "13:00", "14:00", "Labb 2", "moved")
+    assert (moved["date"], moved["start"], moved["end"], moved["room"], moved["status"]) == (
+        "2026-12-02",
+        "13:00",
+        "14:00",
+        "Labb 2",
+        "moved",
+    )
     # The week after is back to normal.
     next_week = week(client, make, guardian, child.id, "2026-W50").json()["days"]
     assert [x["status"] for x in next_week[0]["lessons"]] == ["scheduled"] * 3
@@ -97,18 +131,28 @@ def test_public_holidays_and_the_municipalitys_breaks_have_no_lessons(client, ma
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
     english = make.guardian(child, language="en")
-    s.school_break(make, "Jullov", date(2026, 12, 21), date(2027, 1, 6), organisation_id=tt.school.org.id)
-    s.school_break(make, "Studiedag", date(2026, 12, 9), date(2026, 12, 9), unit_id=tt.school.unit.id)
+    s.school_break(
+        make, "Jullov", date(2026, 12, 21), date(2027, 1, 6), organisation_id=tt.school.org.id
+    )
+    s.school_break(
+        make, "Studiedag", date(2026, 12, 9), date(2026, 12, 9), unit_id=tt.school.unit.id
+    )
 
     christmas = week(client, make, guardian, child.id, "2026-W52").json()["days"]
     assert all(d["lessons"] == [] for d in christmas)
     assert christmas[0]["no_school"] == {"reason": "break", "name": "Jullov"}
     assert christmas[4]["no_school"] == {"reason": "holiday", "name": "Juldagen"}
-    assert week(client, make, english, child.id, "2026-W52").json()["days"][4]["no_school"]["name"] == "Christmas Day"
+    assert (
+        week(client, make, english, child.id, "2026-W52").json()["days"][4]["no_school"]["name"]
+        == "Christmas Day"
+    )
     study_day = week(client, make, guardian, child.id, "2026-W50").json()["days"][2]
     assert study_day["no_school"] == {"reason": "break", "name": "Studiedag"}
     # Outside the term there are simply no lessons.
-    assert all(d["lessons"] == [] for d in week(client, make, guardian, child.id, "2027-W03").json()["days"])
+    assert all(
+        d["lessons"] == []
+        for d in week(client, make, guardian, child.id, "2027-W03").json()["days"]
+    )
 
 
 def test_weeks_carry_an_etag_and_answer_304_when_unchanged(client, make):
@@ -130,7 +174,9 @@ def test_the_week_can_be_printed_as_pdf(client, make):
     tt = s.timetable(make)
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
-    response = client.get(f"/api/v1/children/{child.id}/schedule.pdf?week=2026-W49", headers=make.headers(guardian))
+    response = client.get(
+        f"/api/v1/children/{child.id}/schedule.pdf?week=2026-W49", headers=make.headers(guardian)
+    )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -145,7 +191,12 @@ def test_students_see_their_own_schedule_and_nobody_elses(client, make):
     assert week(client, make, student, child.id).status_code == 200
     assert week(client, make, student, other.id).status_code == 404
     assert week(client, make, make.guardian(other), child.id).status_code == 404
-    assert client.get(f"/api/v1/children/{child.id}/schedule.pdf", headers=make.headers(make.guardian(other))).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/children/{child.id}/schedule.pdf", headers=make.headers(make.guardian(other))
+        ).status_code
+        == 404
+    )
     assert client.get(f"/api/v1/children/{child.id}/schedule").status_code == 401
 
 
@@ -161,7 +212,9 @@ def test_a_week_that_does_not_exist_is_refused(client, make):
     tt = s.timetable(make)
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
-    assert week(client, make, guardian, child.id, "2026-W60").json()["error"]["code"] == "invalid_week"
+    assert (
+        week(client, make, guardian, child.id, "2026-W60").json()["error"]["code"] == "invalid_week"
+    )
     assert week(client, make, guardian, child.id, "next").status_code == 422
 
 
