@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -42,3 +42,24 @@ class WeekOut(BaseModel):
     week: str = Field(examples=["2026-W49"])
     pupil_id: int
     days: list[DayOut]
+
+
+class OccurrenceChangeIn(BaseModel):
+    status: Literal["cancelled", "moved"]
+    new_date: date | None = None
+    start: time | None = Field(default=None, examples=["13:00"])
+    end: time | None = Field(default=None, examples=["13:50"])
+    room: str | None = Field(default=None, max_length=50)
+    note: str | None = Field(default=None, max_length=300)
+
+
+class OccurrenceChangeOut(BaseModel):
+    id: str = Field(description="Occurrence id '<lesson id>:<regular date>'")
+    lesson_id: int
+    regular_date: date
+    status: Literal["cancelled", "moved"]
+    new_date: date | None
+    start: str | None
+    end: str | None
+    room: str | None
+    note: str | None

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
-from sqlalchemy import false, or_, select
+from sqlalchemy import delete, false, or_, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User
@@ -346,6 +346,10 @@ def add_lesson(
     room: str | None = None,
     teacher_ids: list[int] | tuple[int, ...] = (),
 ) -> Lesson:
+    if group.unit_id != term.unit_id:
+        raise bad_request(
+            "group_not_in_unit", "The group belongs to another unit than the term.", "group_id"
+        )
     if not 1 <= weekday <= 7:
         raise bad_request("invalid_weekday", "Weekday is 1 (Monday) to 7 (Sunday).", "weekday")
     if end <= start:
@@ -402,6 +406,55 @@ def move_lesson(
     db.add(exc)
     db.flush()
     return exc
+
+
+def change_occurrence(
+    db: Session,
+    lesson: Lesson,
+    on: date,
+    *,
+    cancelled: bool,
+    new_date: date | None = None,
+    start: time | None = None,
+    end: time | None = None,
+    room: str | None = None,
+    note: str | None = None,
+) -> LessonException:
+    """Staff cancel or move one occurrence (replacing an earlier change of it); commits."""
+    term = db.get(Term, lesson.term_id)
+    assert term is not None
+    if not (term.start_date <= on <= term.end_date and on.isoweekday() == lesson.weekday):
+        raise bad_request(
+            "lesson_not_on_that_day", "The lesson does not take place that day.", "date"
+        )
+    if not cancelled:
+        if new_date is None and start is None and end is None and room is None:
+            raise bad_request("nothing_to_move", "Give a new date, time or room.", "new_date")
+        if (start or lesson.start_time) >= (end or lesson.end_time):
+            raise bad_request("invalid_lesson_time", "A lesson must end after it starts.", "end")
+    db.execute(
+        delete(LessonException).where(
+            LessonException.lesson_id == lesson.id, LessonException.date == on
+        )
+    )
+    change = (
+        cancel_lesson(db, lesson, on, note)
+        if cancelled
+        else move_lesson(
+            db, lesson, on, new_date=new_date, start=start, end=end, room=room, note=note
+        )
+    )
+    db.commit()
+    return change
+
+
+def restore_occurrence(db: Session, lesson: Lesson, on: date) -> None:
+    db.execute(
+        delete(LessonException).where(
+            LessonException.lesson_id == lesson.id, LessonException.date == on
+        )
+    )
+    db.commit()
 
 
 # --- the week view -----------------------------------------------------------------------------

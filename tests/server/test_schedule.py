@@ -8,7 +8,7 @@ from datetime import date, datetime
 from server.clock import SCHOOL_TZ
 from server.home.boxes import BOXES
 from server.school import service as school_service
-from server.school.models import GroupKind, Pupil, UnitKind
+from server.school.models import GroupKind, Pupil, StaffRole, UnitKind
 from tests.server import schedule_setup as s
 
 
@@ -230,3 +230,73 @@ def test_the_schedule_box_counts_this_weeks_changed_lessons(make, db, clock):
     s.cancel(make, tt.lessons["sv"], date(2026, 12, 7))  # next week: not counted
     db.expire_all()
     assert box.provider(db, guardian, db.get(Pupil, child.id), clock) == 2
+
+
+def test_staff_cancel_and_move_a_lesson_and_the_week_changes(client, make):
+    tt = s.timetable(make)
+    child = s.pupil_in(make, tt)
+    guardian = make.guardian(child)
+    teacher = make.staff(tt.school.unit, StaffRole.TEACHER, tt.school.group)
+    url = f"/api/v1/staff/lessons/{tt.lessons['sv'].id}/occurrences/2026-11-30"
+    before = week(client, make, guardian, child.id, "2026-W49")
+
+    cancelled = client.put(
+        url, json={"status": "cancelled", "note": "Studiebesök"}, headers=make.headers(teacher)
+    )
+    assert cancelled.status_code == 200
+    assert cancelled.json()["id"] == f"{tt.lessons['sv'].id}:2026-11-30"
+    after = week(
+        client, make, guardian, child.id, "2026-W49", **{"If-None-Match": before.headers["etag"]}
+    )
+    assert after.status_code == 200
+    assert after.json()["days"][0]["lessons"][0]["status"] == "cancelled"
+
+    moved = client.put(
+        url,
+        json={"status": "moved", "new_date": "2026-12-02", "start": "13:00", "end": "13:50"},
+        headers=make.headers(teacher),
+    )
+    assert moved.status_code == 200
+    days = week(client, make, guardian, child.id, "2026-W49").json()["days"]
+    assert [x["subject"] for x in days[0]["lessons"]] == ["Matematik", "Engelska"]
+    assert [(x["subject"], x["start"], x["status"]) for x in days[2]["lessons"]] == [
+        ("Svenska", "13:00", "moved")
+    ]
+
+    assert client.delete(url, headers=make.headers(teacher)).status_code == 204
+    assert week(client, make, guardian, child.id, "2026-W49").json() == before.json()
+
+
+def test_only_staff_of_the_unit_change_lessons_and_only_on_their_days(client, make):
+    tt = s.timetable(make)
+    child = s.pupil_in(make, tt)
+    teacher = make.staff(tt.school.unit, StaffRole.TEACHER, tt.school.group)
+    other = make.school("Andra skolan", "5B")
+    outsider = make.staff(other.unit, StaffRole.TEACHER, other.group)
+    fritids = make.staff(tt.school.unit, StaffRole.FRITIDS)
+    url = f"/api/v1/staff/lessons/{tt.lessons['sv'].id}/occurrences/2026-11-30"
+    body = {"status": "cancelled"}
+    assert (
+        client.put(url, json=body, headers=make.headers(make.guardian(child))).json()["error"][
+            "code"
+        ]
+        == "staff_only"
+    )
+    assert client.put(url, json=body, headers=make.headers(outsider)).status_code == 404
+    assert (
+        client.put(url, json=body, headers=make.headers(fritids)).json()["error"]["code"]
+        == "role_not_allowed"
+    )
+    tuesday = f"/api/v1/staff/lessons/{tt.lessons['sv'].id}/occurrences/2026-12-01"
+    assert (
+        client.put(tuesday, json=body, headers=make.headers(teacher)).json()["error"]["code"]
+        == "lesson_not_on_that_day"
+    )
+    bad_time = client.put(
+        url,
+        json={"status": "moved", "start": "10:00", "end": "09:00"},
+        headers=make.headers(teacher),
+    )
+    assert bad_time.json()["error"]["code"] == "invalid_lesson_time"
+    nothing = client.put(url, json={"status": "moved"}, headers=make.headers(teacher))
+    assert nothing.json()["error"]["code"] == "nothing_to_move"
