@@ -306,3 +306,26 @@ def test_preschool_absence_is_today_or_tomorrow_with_illness_or_leave(client, ma
         client.get(f"/api/v1/children/{child.id}/absences", headers=make.headers(staff)).status_code
         == 200
     )
+
+
+def test_a_public_holiday_tomorrow_has_no_school(client, make, family, clock):
+    tt, child, guardian = family
+    s.lesson(make, tt.term, tt.school.group, 5, "08:10", "09:00", "Musik", "Musiksalen")  # Fridays
+    clock.set(datetime(2026, 12, 24, 9, 0, tzinfo=SCHOOL_TZ))  # Thursday; Friday is Juldagen
+    assert code(report(client, make, guardian, child.id, date="2026-12-25")) == "no_school_that_day"
+    clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=SCHOOL_TZ))  # an ordinary Friday tomorrow
+    assert report(client, make, guardian, child.id, date="2026-12-18").status_code == 201
+
+
+def test_a_retried_report_with_the_same_idempotency_key_creates_one_absence(client, make, family):
+    tt, child, guardian = family
+    headers = {**make.headers(guardian), "Idempotency-Key": "absence-1"}
+    body = {"date": TODAY, "whole_day": True, "reason": "illness"}
+    first = client.post(f"/api/v1/children/{child.id}/absences", json=body, headers=headers)
+    second = client.post(f"/api/v1/children/{child.id}/absences", json=body, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json()["id"] == first.json()["id"]
+    items = client.get(
+        f"/api/v1/children/{child.id}/absences", headers=make.headers(guardian)
+    ).json()["items"]
+    assert len(items) == 1
