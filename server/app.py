@@ -37,6 +37,9 @@ def _operation_id(route: APIRoute) -> str:
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
     from server.me.routes import router as me_router
+    from server.absence.routes import router as absence_router
+    from server.outbox.routes import router as sms_router
+    from server.schedule.routes import router as schedule_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -48,6 +51,9 @@ def build_api_router() -> APIRouter:
     api.include_router(accounts_router)
     api.include_router(me_router)
     # Areas register their routers here.
+    api.include_router(schedule_router)
+    api.include_router(absence_router)
+    api.include_router(sms_router)
     return api
 
 
