@@ -13,7 +13,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 import server.models  # noqa: F401  (all tables registered)
-from server.clock import Clock, SystemClock
+from server.clock import Clock, FixedClock, SystemClock
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
@@ -37,6 +37,9 @@ def _operation_id(route: APIRoute) -> str:
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
     from server.me.routes import router as me_router
+    from server.absence.routes import router as absence_router
+    from server.outbox.routes import router as sms_router
+    from server.schedule.routes import router as schedule_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -48,6 +51,9 @@ def build_api_router() -> APIRouter:
     api.include_router(accounts_router)
     api.include_router(me_router)
     # Areas register their routers here.
+    api.include_router(schedule_router)
+    api.include_router(absence_router)
+    api.include_router(sms_router)
     return api
 
 
@@ -61,7 +67,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock or (FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock())
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)

@@ -8,5 +8,7 @@ from server.outbox.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
 
 # Areas add their model modules here.
+from server.schedule.models import *  # noqa: F403, E402
+from server.absence.models import *  # noqa: F403, E402
 
 metadata = Base.metadata
