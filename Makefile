@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv catalogs i18n
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,10 +14,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# The app's compiled gettext catalogs (.mo, git-ignored) always built from the .po files in git.
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q compile -d locales -D skolhub
+
+# After changing the app's texts: extract, merge into sv/en, fill known translations, compile.
+i18n: $(STAMP)
+	BIN=$(BIN) tools/update_catalogs.sh
+
+demo: catalogs
 	$(BIN)/python -m server.demo_run
 
-test: $(STAMP)
+test: catalogs
 	$(BIN)/python -m pytest tests
 
 lint: $(STAMP)

@@ -47,7 +47,8 @@ def main() -> int:
     app_cmd = ROOT / "src" / "main.py"
     app_url = None
     if app_cmd.exists():
-        app_env = dict(env, SKOLHUB_SERVER_URL=f"http://127.0.0.1:{api_port}", FLET_WEB_NO_CDN="1")
+        # The app in web mode, served locally (no CDN), with its cache under .demo/app.
+        app_env = dict(env, SKOLHUB_SERVER_URL=f"http://127.0.0.1:{api_port}", FLET_WEB_NO_CDN="1", SKOLHUB_APP_DATA_DIR=str(DEMO / "app"))
         procs.append(subprocess.Popen([python, "-m", "src.serve_web", "--port", str(app_port)], env=app_env, cwd=ROOT))
         app_url = f"http://127.0.0.1:{app_port}"
 
@@ -64,17 +65,18 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     api_url = f"http://127.0.0.1:{api_port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{api_url}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    for url in [f"{api_url}/api/v1/health"] + ([app_url] if app_url else []):
+        for _ in range(150):
+            try:
+                if httpx.get(url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
     print("\n" + "=" * 72)
     print("Skolhub demo is running (Ctrl+C stops it)")
     if app_url:
-        print(f"  App:     {app_url}")
+        print(f"  App:     {app_url}   (open it in a browser; Swedish by default, English in Inställningar)")
     print(f"  API:     {api_url}/api/v1   (OpenAPI: {api_url}/docs)")
     print(f"  Emails and SMS the demo sends: {DEMO / 'outbox'}")
     print(seeded.stdout.rstrip())

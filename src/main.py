@@ -50,4 +50,7 @@ async def main(page: ft.Page) -> None:
 
 
 if __name__ == "__main__":
+    # Desktop: `python src/main.py --server https://skolhub.example.org` (or SKOLHUB_SERVER_URL).
+    if "--server" in sys.argv[1:-1]:
+        os.environ["SKOLHUB_SERVER_URL"] = sys.argv[sys.argv.index("--server") + 1]
     ft.run(main, assets_dir=ASSETS_DIR)

@@ -111,6 +111,7 @@ SV = {
     "Your session has ended. Log in again.": "Din inloggning har gått ut. Logga in igen.",
     "Your username is now {username}.": "Ditt användarnamn är nu {username}.",
     "cancelled": "inställd",
+    "moved": "flyttad",
     "new": "nya",
     "unread": "olästa",
     "w. {week}": "v. {week}",

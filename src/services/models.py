@@ -197,20 +197,26 @@ class Teacher(_Model):
 
 
 class Lesson(_Model):
-    id: int
+    id: str | int
     date: date
     start: str
     end: str
     subject: str
     room: str | None = None
     teachers: list[Teacher] = []
-    status: str | None = None
+    status: str | None = None  # scheduled | cancelled | moved
+    note: str | None = None
+
+
+class NoSchool(_Model):
+    reason: str  # holiday | break
+    name: str = ""
 
 
 class ScheduleDay(_Model):
     date: date
-    weekday: int | str | None = None
-    no_school: bool | str | None = False
+    weekday: int | None = None
+    no_school: NoSchool | None = None
     lessons: list[Lesson] = []
 
 

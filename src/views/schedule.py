@@ -42,6 +42,14 @@ class ScheduleScreen(Screen):
     async def next(self, e: object) -> None:
         await self.shift(1)
 
+    def _status(self, status: str | None) -> str:
+        _ = self._
+        if status == "cancelled":
+            return " (" + _("cancelled") + ")"
+        if status == "moved":
+            return " (" + _("moved") + ")"
+        return ""
+
     def build(self) -> list[ft.Control]:
         _ = self._
         i18n = self.state.i18n
@@ -64,17 +72,17 @@ class ScheduleScreen(Screen):
         for day in week.days:
             controls.append(self.subheading(i18n.date_long(day.date).capitalize()))
             if day.no_school:
-                controls.append(ft.Text(_("No school")))
+                controls.append(ft.Text(_("No school") + (f": {day.no_school.name}" if day.no_school.name else "")))
                 continue
             if not day.lessons:
                 controls.append(ft.Text(_("No lessons")))
             for lesson in day.lessons:
                 teachers = ", ".join(t.name for t in lesson.teachers)
-                details = " · ".join(p for p in (lesson.room, teachers) if p)
+                details = " · ".join(p for p in (lesson.room, teachers, lesson.note) if p)
                 controls.append(
                     ft.ListTile(
                         leading=ft.Text(f"{lesson.start}–{lesson.end}", color=PURPLE, weight=ft.FontWeight.W_600),
-                        title=ft.Text(lesson.subject + (" (" + _("cancelled") + ")" if lesson.status == "cancelled" else "")),
+                        title=ft.Text(lesson.subject + self._status(lesson.status)),
                         subtitle=ft.Text(details) if details else None,
                     )
                 )

@@ -109,14 +109,29 @@ async def test_the_inbox_is_cached_with_its_etag_and_readable_offline_R81(state,
     assert offline.offline and offline.value is not None
 
 
-async def test_schedule_weeks_are_cached_per_child_R81(state, make, net):
-    await _logged_in(state, make)
+async def test_schedule_weeks_are_cached_per_child_with_etags_and_readable_offline_R81(state, make, net):
+    from tests.server import schedule_setup
+
+    timetable = schedule_setup.timetable(make)
+    child = schedule_setup.pupil_in(make, timetable)
+    make.guardian(child, username="vera.v")
+    await state.login("vera.v", PASSWORD)
+
     loaded = await state.load_schedule("2026-W49")
-    if loaded.unavailable:
-        pytest.skip("the schedule has not landed on this branch yet")
-    assert state.cache.get(state.user.id, "schedule:2026-W49", state.selected_child_id) is not None
+    monday = loaded.value.days[0]
+    assert [(lesson.start, lesson.subject, lesson.room) for lesson in monday.lessons][0] == ("08:10", "Svenska", "B12")
+    assert monday.lessons[0].teachers[0].name == "Lisa Ek"
+    entry = state.cache.get(state.user.id, "schedule:2026-W49", child.id)
+    assert entry is not None and entry.etag
+
+    net.requests.clear()
+    again = await state.load_schedule("2026-W49")
+    assert net.requests[-1].headers["If-None-Match"] == entry.etag
+    assert again.value.week == "2026-W49"
+
     net.down = True
     offline = await state.load_schedule("2026-W49")
-    assert offline.offline and offline.value.week == "2026-W49"
-
-
+    assert offline.offline and offline.from_cache
+    assert offline.value.days[0].lessons[0].subject == "Svenska"
+    never_seen = await state.load_schedule("2026-W50")
+    assert never_seen.offline and never_seen.value is None
