@@ -76,6 +76,7 @@ class HomeBox(_Model):
 class Home(_Model):
     pupil_id: int
     boxes: list[HomeBox] = []
+    unseen_notifications: int | None = None  # the bell's number for this child, when the server sends it
 
 
 class Address(_Model):
@@ -143,6 +144,7 @@ class Notification(_Model):
     created_at: datetime
     seen: bool = False
     read: bool = False
+    push: bool = True  # the server's reading of the user's push settings for this area (R14)
 
 
 class NotificationPage(_Model):
@@ -182,12 +184,16 @@ class ThreadList(_Model):
 
 class ThreadMessage(_Model):
     id: int
-    author: Participant
+    author: Participant | None = None  # None: an account that no longer exists
     body: str
     sent_at: datetime
 
 
-class Thread(ThreadSummary):
+class Thread(_Model):
+    id: int
+    subject: str
+    pupil_id: int | None = None
+    participants: list[Participant] = []
     messages: list[ThreadMessage] = []
 
 

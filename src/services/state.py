@@ -249,7 +249,12 @@ class AppState:
         child = self.selected_child
         if child is None:
             return Loaded(None, unavailable=True)
-        return await self.load("home", f"/children/{child.id}/home", Home, pupil_id=child.id)
+        loaded = await self.load("home", f"/children/{child.id}/home", Home, pupil_id=child.id)
+        if loaded.value is not None and loaded.value.unseen_notifications is not None and not loaded.offline:
+            if self.notification_count != loaded.value.unseen_notifications:
+                self.notification_count = loaded.value.unseen_notifications
+                self.changed()
+        return loaded
 
     def peek_home(self) -> Loaded[Home]:
         child = self.selected_child

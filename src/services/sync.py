@@ -53,7 +53,7 @@ class NotificationSync:
                 continue
             if not state.cache.claim_notification(user.id, item.id):
                 continue  # shown before (R82: never twice)
-            if first_round or not push.allows(item.area):
+            if first_round or not (item.push and push.allows(item.area)):
                 continue
             if self.notifier.notify(area_title(item.area, state.i18n), item.title):
                 shown.append(item.id)

@@ -82,7 +82,7 @@ class ThreadScreen(Screen):
             controls.append(
                 ft.Container(
                     content=ft.Column([
-                        ft.Text(f"{message.author.name} · {self.state.i18n.datetime(message.sent_at)}", weight=ft.FontWeight.W_600),
+                        ft.Text(f"{message.author.name if message.author else '–'} · {self.state.i18n.datetime(message.sent_at)}", weight=ft.FontWeight.W_600),
                         ft.Text(message.body, selectable=True),
                     ]),
                     padding=12,
