@@ -36,7 +36,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
+    from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
+    from server.talks.routes import router as talks_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -47,6 +49,8 @@ def build_api_router() -> APIRouter:
 
     api.include_router(accounts_router)
     api.include_router(me_router)
+    api.include_router(talks_router)
+    api.include_router(leisure_router)
     # Areas register their routers here.
     return api
 

@@ -6,6 +6,8 @@ from server.idempotency import IdempotencyRecord  # noqa: F401
 from server.notifications.models import *  # noqa: F403
 from server.outbox.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
+from server.talks.models import *  # noqa: F403
+from server.leisure.models import *  # noqa: F403
 
 # Areas add their model modules here.
 
