@@ -12,11 +12,10 @@ from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User, UserKind
 from server.clock import Clock, local_today
 from server.deps import ClockDep, DbDep
-from server.errors import forbidden, not_found
+from server.errors import bad_request, forbidden
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.leisure import service
-from server.leisure.models import LeisureDay
 from server.leisure.schemas import (
     ClosedDayIn,
     ClosedOut,
@@ -42,7 +41,6 @@ from server.school.models import Group, Pupil, StaffRole
 router = APIRouter(tags=["leisure"])
 
 STUDENT_REFUSAL = ("students_cannot_register_leisure", "Students cannot register leisure-time schedules (R70).")
-LEISURE_STAFF = {StaffRole.FRITIDS, StaffRole.PRESCHOOL_TEACHER, StaffRole.ADMINISTRATOR, StaffRole.TEACHER, StaffRole.MENTOR}
 
 
 def _hhmm(value: time | None) -> str | None:
@@ -72,8 +70,6 @@ def _parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        from server.errors import bad_request
-
         raise bad_request("invalid_date", "A date is written like 2026-12-01.", "date") from None
 
 
@@ -135,14 +131,10 @@ def register_leisure_weeks(pupil_id: int, body: WeekIn, principal: CurrentPrinci
     days: dict[int, service.DayTimes] = {}
     for key, value in body.days.items():
         if key not in {str(i) for i in range(1, 8)}:
-            from server.errors import bad_request
-
             raise bad_request("invalid_weekday", "Weekdays are 1 (Monday) to 7 (Sunday).", f"days.{key}")
         days[int(key)] = service.DayTimes(value.start, value.end, value.comment)
     repeat = body.repeat
     if repeat is not None and (repeat.count_weeks is None) == (repeat.until is None):
-        from server.errors import bad_request
-
         raise bad_request("invalid_repeat", "Repeat for a number of weeks or until a date, not both.", "repeat")
     result = service.register_weeks(
         db, clock, principal.user, pupil, monday, days,
@@ -254,5 +246,3 @@ def leisure_box(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | No
 
 
 register_box("leisure", 70, leisure_box)
-
-_ = (not_found, LeisureDay, LEISURE_STAFF)

@@ -255,7 +255,7 @@ def _upsert(db: Session, values: dict[str, Any], update_columns: list[str]) -> N
     db.execute(stmt)
 
 
-def _write_times(db: Session, clock: Clock, user: User, pupil_id: int, day: date, times: DayTimes, existing: LeisureDay | None) -> None:
+def write_times(db: Session, clock: Clock, user: User, pupil_id: int, day: date, times: DayTimes, existing: LeisureDay | None) -> None:
     comment = (times.comment or "").strip() or None
     previous = existing.comment if existing is not None else None
     # A new or changed guardian comment is flagged for staff until they mark it seen (R72).
@@ -277,7 +277,7 @@ def set_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date, time
     own = closed_days(db, pupil.unit_id, day, day)
     _check_day(hours, own, locked_until(hours.lock_policy, local_today(clock)), day, times, "start")
     existing = db.scalar(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day))
-    _write_times(db, clock, user, pupil.id, day, times, existing)
+    write_times(db, clock, user, pupil.id, day, times, existing)
     db.commit()
 
 
@@ -351,7 +351,7 @@ def register_weeks(
         r.date: r for r in db.scalars(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date.in_(registered)))
     } if registered else {}
     for d in registered:
-        _write_times(db, clock, user, pupil.id, d, days[d.isoweekday()], existing.get(d))
+        write_times(db, clock, user, pupil.id, d, days[d.isoweekday()], existing.get(d))
     db.commit()
     return WeekResult(registered, skipped)
 

@@ -203,6 +203,13 @@ def _check_times(db: Session, clock: Clock, group_ids: list[int], unit_id: int, 
 
 def publish_series(db: Session, clock: Clock, user: User, title: str, group_ids: list[int], times: list[NewTime]) -> TalkSeries:
     """Create a series with its times and tell the guardians concerned (not students: R1)."""
+    series = create_series(db, clock, user, title, group_ids, times)
+    db.commit()
+    return series
+
+
+def create_series(db: Session, clock: Clock, user: User, title: str, group_ids: list[int], times: list[NewTime]) -> TalkSeries:
+    """publish_series without the commit (the demo seed builds everything in one transaction)."""
     unit_id = series_unit(db, group_ids)
     _check_times(db, clock, group_ids, unit_id, times)
     series = TalkSeries(unit_id=unit_id, title=title.strip(), created_by=user.id, created_at=clock.now())
@@ -211,7 +218,6 @@ def publish_series(db: Session, clock: Clock, user: User, title: str, group_ids:
     for gid in sorted(set(group_ids)):
         db.add(TalkSeriesGroup(series_id=series.id, group_id=gid))
     _insert_times(db, clock, series, times)
-    db.commit()
     return series
 
 

@@ -324,3 +324,31 @@ def test_a_day_the_unit_closes_is_skipped_by_week_registration(client, make):
     assert error_code(put_day(client, make, guardian, child, "2026-12-11")) == "unit_closed"
     assert client.delete(f"{API}/staff/leisure/units/{school.unit.id}/closed-days/2026-12-11", headers=make.headers(admin)).status_code == 204
     assert put_day(client, make, guardian, child, "2026-12-11").status_code == 204
+
+
+def test_the_demo_registers_leisure_time_with_shared_custody_in_alternate_weeks(client, app, clock, settings):
+    from server.demo import DEMO_PASSWORD, seed_demo
+
+    with app.state.sessionmaker() as db:
+        world = seed_demo(db, clock, settings, seed=7)
+        db.commit()
+        shared_child = next(p.id for p in world.pupils if p.group_id == world.classes["3A"].id and p.last_name == "Berg")
+        from server.school.models import Guardianship
+
+        anna_id = world.people["fritids_and_preschool_guardian"].id
+        anna_children = list(db.scalars(select(Guardianship.pupil_id).where(Guardianship.guardian_id == anna_id)))
+    assert len(anna_children) == 2
+
+    token = client.post(f"{API}/auth/login", json={"username": "karin.berg", "password": DEMO_PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    names = set()
+    for iso_week in ("2026-W50", "2026-W51"):
+        view = client.get(f"{API}/children/{shared_child}/leisure", params={"week": iso_week}, headers=headers).json()
+        who = {d["registered_by"]["name"] for d in view["days"] if d["closed"] is None}
+        assert len(who) == 1, iso_week
+        names |= who
+    assert names == {"Karin Berg", "Johan Berg"}
+    anna = client.post(f"{API}/auth/login", json={"username": "anna.lindqvist", "password": DEMO_PASSWORD}).json()["token"]
+    for child_id in anna_children:
+        view = client.get(f"{API}/children/{child_id}/leisure", params={"week": "2026-W50"}, headers={"Authorization": f"Bearer {anna}"}).json()
+        assert all(d["start"] for d in view["days"] if d["closed"] is None)

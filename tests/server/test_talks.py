@@ -304,3 +304,26 @@ def test_whether_a_talk_has_passed_follows_stockholm_time(client, make, clock):
     times = child_talks(client, make, guardian, child)[0]["times"]
     assert [(t["date"], t["start"]) for t in times] == [("2026-11-30", "09:00")]
     assert book(client, make, guardian, times[0]["id"], child).status_code == 201
+
+
+def test_the_demo_publishes_karl_sunds_times_for_4a_and_5a_with_some_bookings(client, app, clock, settings):
+    from server.demo import DEMO_PASSWORD, seed_demo
+
+    with app.state.sessionmaker() as db:
+        world = seed_demo(db, clock, settings, seed=7)
+        db.commit()
+        mats = world.people["no_mobile_guardian"]
+        child_id = next(p.id for p in world.pupils if p.group_id == world.classes["5A"].id and p.last_name == "Wikström")
+
+    def login(username):
+        token = client.post(f"{API}/auth/login", json={"username": username, "password": DEMO_PASSWORD}).json()["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    series = client.get(f"{API}/children/{child_id}/talks", headers=login(mats.username)).json()["series"]
+    assert len(series) == 1 and len(series[0]["times"]) >= 10
+    assert {t["teacher"]["name"] for t in series[0]["times"]} == {"Karl Sund"}
+    karl = login("karl.sund")
+    listed = client.get(f"{API}/staff/talks/series", headers=karl).json()["series"]
+    overview = client.get(f"{API}/staff/talks/series/{listed[0]['id']}/overview", headers=karl).json()
+    bookings = [t["booking"] for t in overview["times"] if t["booking"]]
+    assert len(bookings) == 3 and any(b["message"] for b in bookings)
