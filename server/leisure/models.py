@@ -29,7 +29,9 @@ class LeisureUnitSettings(Base):
 
     __tablename__ = "leisure_unit_settings"
 
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True
+    )
     opens: Mapped[time] = mapped_column(Time)
     closes: Mapped[time] = mapped_column(Time)
     # Per ISO weekday overrides {"1": ["06:30", "17:30"], "6": null}; a weekday missing here is
@@ -61,12 +63,16 @@ class LeisureDay(Base):
     start: Mapped[time | None] = mapped_column(Time)
     end: Mapped[time | None] = mapped_column(Time)
     comment: Mapped[str | None] = mapped_column(Text)
-    registered_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    registered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime]
     # R72: staff see that a guardian wrote a new comment until they mark it seen.
     guardian_comment_unseen: Mapped[bool] = mapped_column(Boolean, default=False)
     staff_comment: Mapped[str | None] = mapped_column(Text)
-    staff_comment_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    staff_comment_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     staff_comment_at: Mapped[datetime | None]
 
     __table_args__ = (

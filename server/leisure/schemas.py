@@ -40,7 +40,9 @@ class LeisureWeekOut(BaseModel):
     week: str
     locked_until: date
     lock_policy: str
-    opening: dict[str, OpeningOut | None] = Field(description="Opening hours per ISO weekday 1–7; null = closed")
+    opening: dict[str, OpeningOut | None] = Field(
+        description="Opening hours per ISO weekday 1–7; null = closed"
+    )
     days: list[LeisureDayOut]
 
 
@@ -58,13 +60,17 @@ class WeekDayIn(BaseModel):
 
 class RepeatIn(BaseModel):
     every_weeks: int = Field(ge=1, le=53)
-    count_weeks: int | None = Field(None, ge=1, le=53, description="Length of the period in weeks, from the first week")
+    count_weeks: int | None = Field(
+        None, ge=1, le=53, description="Length of the period in weeks, from the first week"
+    )
     until: date | None = Field(None, description="Last date of the period")
 
 
 class WeekIn(BaseModel):
     week: str = Field(description='ISO week, e.g. "2027-W02"; its Monday must still be schedulable')
-    days: dict[str, WeekDayIn] = Field(description='Times per ISO weekday: "1" = Monday … "7" = Sunday')
+    days: dict[str, WeekDayIn] = Field(
+        description='Times per ISO weekday: "1" = Monday … "7" = Sunday'
+    )
     repeat: RepeatIn | None = None
 
 

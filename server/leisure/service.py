@@ -38,7 +38,7 @@ MAX_REPEAT_WEEKS = 53
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-# --- unit settings, opening hours, closed days --------------------------------------------------------
+# --- unit settings, opening hours, closed days ---------------------------------------------------
 
 
 @dataclass
@@ -62,26 +62,58 @@ def unit_hours(db: Session, unit_id: int) -> UnitHours:
     row = db.get(LeisureUnitSettings, unit_id)
     if row is None:
         return UnitHours(unit_id=unit_id)
-    return UnitHours(unit_id=unit_id, opens=row.opens, closes=row.closes, weekday_hours=dict(row.weekday_hours or {}), lock_policy=row.lock_policy)
+    return UnitHours(
+        unit_id=unit_id,
+        opens=row.opens,
+        closes=row.closes,
+        weekday_hours=dict(row.weekday_hours or {}),
+        lock_policy=row.lock_policy,
+    )
 
 
-def save_unit_hours(db: Session, clock: Clock, unit_id: int, opens: time, closes: time, weekday_hours: dict[str, tuple[time, time] | None], lock_policy: str) -> UnitHours:
+def save_unit_hours(
+    db: Session,
+    clock: Clock,
+    unit_id: int,
+    opens: time,
+    closes: time,
+    weekday_hours: dict[str, tuple[time, time] | None],
+    lock_policy: str,
+) -> UnitHours:
     if opens >= closes:
-        raise bad_request("opens_must_be_before_closes", "Opening time must be before closing time.", "opens")
+        raise bad_request(
+            "opens_must_be_before_closes", "Opening time must be before closing time.", "opens"
+        )
     if lock_policy not in LockPolicy.ALL:
-        raise bad_request("invalid_lock_policy", "Lock policy is same_day, current_week or next_7_days.", "lock_policy")
+        raise bad_request(
+            "invalid_lock_policy",
+            "Lock policy is same_day, current_week or next_7_days.",
+            "lock_policy",
+        )
     stored: dict[str, list[str] | None] = {}
     for key, pair in weekday_hours.items():
         if key not in {str(i) for i in range(1, 8)}:
-            raise bad_request("invalid_weekday", "Weekdays are 1 (Monday) to 7 (Sunday).", f"weekday_hours.{key}")
+            raise bad_request(
+                "invalid_weekday", "Weekdays are 1 (Monday) to 7 (Sunday).", f"weekday_hours.{key}"
+            )
         if pair is not None and pair[0] >= pair[1]:
-            raise bad_request("opens_must_be_before_closes", "Opening time must be before closing time.", f"weekday_hours.{key}")
+            raise bad_request(
+                "opens_must_be_before_closes",
+                "Opening time must be before closing time.",
+                f"weekday_hours.{key}",
+            )
         stored[key] = [pair[0].strftime("%H:%M"), pair[1].strftime("%H:%M")] if pair else None
     row = db.get(LeisureUnitSettings, unit_id)
     if row is None:
         row = LeisureUnitSettings(unit_id=unit_id, updated_at=clock.now())
         db.add(row)
-    row.opens, row.closes, row.weekday_hours, row.lock_policy, row.updated_at = opens, closes, stored, lock_policy, clock.now()
+    row.opens, row.closes, row.weekday_hours, row.lock_policy, row.updated_at = (
+        opens,
+        closes,
+        stored,
+        lock_policy,
+        clock.now(),
+    )
     db.commit()
     return unit_hours(db, unit_id)
 
@@ -99,13 +131,17 @@ def closed_days(db: Session, unit_id: int, first: date, last: date) -> dict[date
     return dict(
         db.execute(
             select(LeisureClosedDay.date, LeisureClosedDay.reason).where(
-                LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date >= first, LeisureClosedDay.date <= last
+                LeisureClosedDay.unit_id == unit_id,
+                LeisureClosedDay.date >= first,
+                LeisureClosedDay.date <= last,
             )
         ).all()
     )
 
 
-def closed_reason(hours: UnitHours, own_closed: dict[date, str], day: date) -> dict[str, str] | None:
+def closed_reason(
+    hours: UnitHours, own_closed: dict[date, str], day: date
+) -> dict[str, str] | None:
     """{"kind", "reason"} when the unit is closed on `day`, else None."""
     if day in own_closed:
         return {"kind": "closed_day", "reason": own_closed[day]}
@@ -120,20 +156,33 @@ def closed_reason(hours: UnitHours, own_closed: dict[date, str], day: date) -> d
 def add_closed_day(db: Session, unit_id: int, day: date, reason: str) -> None:
     from server.db import insert_ignoring_conflicts
 
-    inserted = insert_ignoring_conflicts(db, LeisureClosedDay, {"unit_id": unit_id, "date": day, "reason": reason.strip()}, ["unit_id", "date"])
+    inserted = insert_ignoring_conflicts(
+        db,
+        LeisureClosedDay,
+        {"unit_id": unit_id, "date": day, "reason": reason.strip()},
+        ["unit_id", "date"],
+    )
     if not inserted:
-        db.execute(update(LeisureClosedDay).where(LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day).values(reason=reason.strip()))
+        db.execute(
+            update(LeisureClosedDay)
+            .where(LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day)
+            .values(reason=reason.strip())
+        )
     db.commit()
 
 
 def remove_closed_day(db: Session, unit_id: int, day: date) -> None:
-    row = db.scalar(select(LeisureClosedDay).where(LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day))
+    row = db.scalar(
+        select(LeisureClosedDay).where(
+            LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day
+        )
+    )
     if row is not None:
         db.delete(row)
     db.commit()
 
 
-# --- locking (R73) -----------------------------------------------------------------------------------
+# --- locking (R73) -------------------------------------------------------------------------------
 
 
 def locked_until(policy: str, today: date) -> date:
@@ -145,7 +194,7 @@ def locked_until(policy: str, today: date) -> date:
     return today
 
 
-# --- eligibility ---------------------------------------------------------------------------------------
+# --- eligibility ---------------------------------------------------------------------------------
 
 
 def is_enrolled(db: Session, pupil: Pupil) -> bool:
@@ -156,7 +205,9 @@ def is_enrolled(db: Session, pupil: Pupil) -> bool:
 
 def require_enrolled(db: Session, pupil: Pupil) -> None:
     if not is_enrolled(db, pupil):
-        raise ApiError(404, "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool.")
+        raise ApiError(
+            404, "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool."
+        )
 
 
 def parse_week(value: str | None, clock: Clock) -> date:
@@ -178,7 +229,7 @@ def week_label(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-# --- reading ---------------------------------------------------------------------------------------------
+# --- reading -------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -190,26 +241,46 @@ class DayView:
     row: LeisureDay | None
 
 
-def week_view(db: Session, clock: Clock, pupil: Pupil, monday: date) -> tuple[UnitHours, date, list[DayView], dict[int, User]]:
+def week_view(
+    db: Session, clock: Clock, pupil: Pupil, monday: date
+) -> tuple[UnitHours, date, list[DayView], dict[int, User]]:
     hours = unit_hours(db, pupil.unit_id)
     last_locked = locked_until(hours.lock_policy, local_today(clock))
     sunday = monday + timedelta(days=6)
     own = closed_days(db, pupil.unit_id, monday, sunday)
     rows = {
         r.date: r
-        for r in db.scalars(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date >= monday, LeisureDay.date <= sunday))
+        for r in db.scalars(
+            select(LeisureDay).where(
+                LeisureDay.pupil_id == pupil.id,
+                LeisureDay.date >= monday,
+                LeisureDay.date <= sunday,
+            )
+        )
     }
-    user_ids = {r.registered_by for r in rows.values() if r.registered_by} | {r.staff_comment_by for r in rows.values() if r.staff_comment_by}
-    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    user_ids = {r.registered_by for r in rows.values() if r.registered_by} | {
+        r.staff_comment_by for r in rows.values() if r.staff_comment_by
+    }
+    users = (
+        {u.id: u for u in db.scalars(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    )
     days = []
     for i in range(7):
         day = monday + timedelta(days=i)
         closed = closed_reason(hours, own, day)
-        days.append(DayView(date=day, closed=closed, locked=day <= last_locked, opening=None if closed else hours.on(day), row=rows.get(day)))
+        days.append(
+            DayView(
+                date=day,
+                closed=closed,
+                locked=day <= last_locked,
+                opening=None if closed else hours.on(day),
+                row=rows.get(day),
+            )
+        )
     return hours, last_locked, days, users
 
 
-# --- writing (guardians) -----------------------------------------------------------------------------------
+# --- writing (guardians) -------------------------------------------------------------------------
 
 
 @dataclass
@@ -223,15 +294,27 @@ def _clean_time(value: time) -> time:
     return value.replace(second=0, microsecond=0, tzinfo=None)
 
 
-def _check_day(hours: UnitHours, own: dict[date, str], last_locked: date, day: date, times: DayTimes | None, field: str) -> None:
+def _check_day(
+    hours: UnitHours,
+    own: dict[date, str],
+    last_locked: date,
+    day: date,
+    times: DayTimes | None,
+    field: str,
+) -> None:
     if day <= last_locked:
-        raise conflict("leisure_day_locked", "This day can no longer be changed; send a message to the staff or phone them (R73).")
+        raise conflict(
+            "leisure_day_locked",
+            "This day can no longer be changed; send a message to the staff or phone them (R73).",
+        )
     if times is None:
         return
     if closed_reason(hours, own, day) is not None:
         raise bad_request("unit_closed", "The unit is closed that day.", field)
     if times.start >= times.end:
-        raise bad_request("start_must_be_before_end", "The start time must be before the end time.", field)
+        raise bad_request(
+            "start_must_be_before_end", "The start time must be before the end time.", field
+        )
     opening = hours.on(day)
     assert opening is not None
     if times.start < opening[0] or times.end > opening[1]:
@@ -251,11 +334,21 @@ def _upsert(db: Session, values: dict[str, Any], update_columns: list[str]) -> N
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
     stmt = dialect_insert(LeisureDay).values(values)
-    stmt = stmt.on_conflict_do_update(index_elements=["pupil_id", "date"], set_={c: stmt.excluded[c] for c in update_columns})
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["pupil_id", "date"], set_={c: stmt.excluded[c] for c in update_columns}
+    )
     db.execute(stmt)
 
 
-def write_times(db: Session, clock: Clock, user: User, pupil_id: int, day: date, times: DayTimes, existing: LeisureDay | None) -> None:
+def write_times(
+    db: Session,
+    clock: Clock,
+    user: User,
+    pupil_id: int,
+    day: date,
+    times: DayTimes,
+    existing: LeisureDay | None,
+) -> None:
     comment = (times.comment or "").strip() or None
     previous = existing.comment if existing is not None else None
     # A new or changed guardian comment is flagged for staff until they mark it seen (R72).
@@ -264,19 +357,29 @@ def write_times(db: Session, clock: Clock, user: User, pupil_id: int, day: date,
     _upsert(
         db,
         {
-            "pupil_id": pupil_id, "date": day, "start": _clean_time(times.start), "end": _clean_time(times.end), "comment": comment,
-            "registered_by": user.id, "updated_at": clock.now(), "guardian_comment_unseen": unseen,
+            "pupil_id": pupil_id,
+            "date": day,
+            "start": _clean_time(times.start),
+            "end": _clean_time(times.end),
+            "comment": comment,
+            "registered_by": user.id,
+            "updated_at": clock.now(),
+            "guardian_comment_unseen": unseen,
         },
         ["start", "end", "comment", "registered_by", "updated_at", "guardian_comment_unseen"],
     )
 
 
-def set_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date, times: DayTimes) -> None:
+def set_day(
+    db: Session, clock: Clock, user: User, pupil: Pupil, day: date, times: DayTimes
+) -> None:
     """Register or change one day (R72); refused on a locked day (R73)."""
     hours = unit_hours(db, pupil.unit_id)
     own = closed_days(db, pupil.unit_id, day, day)
     _check_day(hours, own, locked_until(hours.lock_policy, local_today(clock)), day, times, "start")
-    existing = db.scalar(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day))
+    existing = db.scalar(
+        select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day)
+    )
     write_times(db, clock, user, pupil.id, day, times, existing)
     db.commit()
 
@@ -285,7 +388,9 @@ def clear_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date) ->
     """Remove the day's times and comment; a staff comment, if any, stays."""
     hours = unit_hours(db, pupil.unit_id)
     _check_day(hours, {}, locked_until(hours.lock_policy, local_today(clock)), day, None, "date")
-    row = db.scalar(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day))
+    row = db.scalar(
+        select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day)
+    )
     if row is None:
         return
     if row.staff_comment:
@@ -302,7 +407,9 @@ class WeekResult:
     skipped_closed: list[date]
 
 
-def pattern_dates(monday: date, every_weeks: int, count_weeks: int | None, until: date | None) -> list[date]:
+def pattern_dates(
+    monday: date, every_weeks: int, count_weeks: int | None, until: date | None
+) -> list[date]:
     """The Mondays of the weeks a repeated week registration fills (R74)."""
     if every_weeks < 1 or every_weeks > MAX_REPEAT_WEEKS:
         raise bad_request("invalid_repeat", "Repeat every 1 to 53 weeks.", "repeat.every_weeks")
@@ -312,7 +419,9 @@ def pattern_dates(monday: date, every_weeks: int, count_weeks: int | None, until
         return [monday + timedelta(weeks=w) for w in range(0, count_weeks, every_weeks)]
     assert until is not None
     if until < monday:
-        raise bad_request("invalid_repeat", "The end date is before the first week.", "repeat.until")
+        raise bad_request(
+            "invalid_repeat", "The end date is before the first week.", "repeat.until"
+        )
     if until > monday + timedelta(weeks=MAX_REPEAT_WEEKS):
         raise bad_request("invalid_repeat", "Repeat for at most a year.", "repeat.until")
     mondays = []
@@ -324,16 +433,29 @@ def pattern_dates(monday: date, every_weeks: int, count_weeks: int | None, until
 
 
 def register_weeks(
-    db: Session, clock: Clock, user: User, pupil: Pupil, monday: date, days: dict[int, DayTimes],
-    every_weeks: int | None, count_weeks: int | None, until: date | None,
+    db: Session,
+    clock: Clock,
+    user: User,
+    pupil: Pupil,
+    monday: date,
+    days: dict[int, DayTimes],
+    every_weeks: int | None,
+    count_weeks: int | None,
+    until: date | None,
 ) -> WeekResult:
     """Fill the given weekdays of the pattern's weeks; closed days are skipped, other weekdays
     and weeks are untouched. All or nothing: one invalid day refuses the whole request."""
     hours = unit_hours(db, pupil.unit_id)
     last_locked = locked_until(hours.lock_policy, local_today(clock))
     if monday <= last_locked:
-        raise bad_request("week_not_schedulable", "Start on a week whose Monday can still be scheduled (R74).", "week")
-    mondays = [monday] if every_weeks is None else pattern_dates(monday, every_weeks, count_weeks, until)
+        raise bad_request(
+            "week_not_schedulable",
+            "Start on a week whose Monday can still be scheduled (R74).",
+            "week",
+        )
+    mondays = (
+        [monday] if every_weeks is None else pattern_dates(monday, every_weeks, count_weeks, until)
+    )
     dates = sorted(m + timedelta(days=wd - 1) for m in mondays for wd in days)
     if until is not None:
         dates = [d for d in dates if d <= until]
@@ -347,19 +469,30 @@ def register_weeks(
             continue
         _check_day(hours, own, last_locked, d, days[d.isoweekday()], f"days.{d.isoweekday()}")
         registered.append(d)
-    existing = {
-        r.date: r for r in db.scalars(select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date.in_(registered)))
-    } if registered else {}
+    existing = (
+        {
+            r.date: r
+            for r in db.scalars(
+                select(LeisureDay).where(
+                    LeisureDay.pupil_id == pupil.id, LeisureDay.date.in_(registered)
+                )
+            )
+        }
+        if registered
+        else {}
+    )
     for d in registered:
         write_times(db, clock, user, pupil.id, d, days[d.isoweekday()], existing.get(d))
     db.commit()
     return WeekResult(registered, skipped)
 
 
-# --- staff -------------------------------------------------------------------------------------------------
+# --- staff ---------------------------------------------------------------------------------------
 
 
-def set_staff_comment(db: Session, clock: Clock, user: User, pupil: Pupil, day: date, comment: str | None) -> None:
+def set_staff_comment(
+    db: Session, clock: Clock, user: User, pupil: Pupil, day: date, comment: str | None
+) -> None:
     """Staff comment on a child's day (R72). The guardian sees it in the registration only: no
     notification is made. Commenting also marks the guardian's comment seen."""
     text = (comment or "").strip() or None
@@ -368,8 +501,13 @@ def set_staff_comment(db: Session, clock: Clock, user: User, pupil: Pupil, day: 
     _upsert(
         db,
         {
-            "pupil_id": pupil.id, "date": day, "staff_comment": text, "staff_comment_by": user.id if text else None,
-            "staff_comment_at": clock.now() if text else None, "guardian_comment_unseen": False, "updated_at": clock.now(),
+            "pupil_id": pupil.id,
+            "date": day,
+            "staff_comment": text,
+            "staff_comment_by": user.id if text else None,
+            "staff_comment_at": clock.now() if text else None,
+            "guardian_comment_unseen": False,
+            "updated_at": clock.now(),
         },
         ["staff_comment", "staff_comment_by", "staff_comment_at", "guardian_comment_unseen"],
     )
@@ -386,26 +524,30 @@ def enrolled_pupils(db: Session, unit_id: int) -> list[Pupil]:
 
 def day_rows(db: Session, unit_id: int, day: date) -> list[tuple[Pupil, LeisureDay]]:
     pupils = {p.id: p for p in enrolled_pupils(db, unit_id)}
-    rows = db.scalars(select(LeisureDay).where(LeisureDay.date == day, LeisureDay.pupil_id.in_(list(pupils))))
+    rows = db.scalars(
+        select(LeisureDay).where(LeisureDay.date == day, LeisureDay.pupil_id.in_(list(pupils)))
+    )
     out = [(pupils[r.pupil_id], r) for r in rows]
     out.sort(key=lambda pr: (pr[1].start or time.max, pr[0].first_name, pr[0].id))
     return out
 
 
-def hourly_counts(rows: list[LeisureDay], opening: tuple[time, time] | None) -> list[tuple[int, int]]:
+def hourly_counts(
+    rows: list[LeisureDay], opening: tuple[time, time] | None
+) -> list[tuple[int, int]]:
     """Children expected in each hour the unit is open: a child counts in hour h when their
     time overlaps h:00–h+1:00."""
-    timed = [r for r in rows if r.start is not None and r.end is not None]
+    timed = [(r.start, r.end) for r in rows if r.start is not None and r.end is not None]
     if opening is None:
         if not timed:
             return []
-        first, last = min(r.start for r in timed), max(r.end for r in timed)  # type: ignore[type-var]
+        first, last = min(s for s, _ in timed), max(e for _, e in timed)
     else:
         first, last = opening
     out = []
     for h in range(first.hour, last.hour + (1 if last.minute else 0)):
         lo, hi = time(h), (time(h + 1) if h < 23 else time.max)
-        out.append((h, sum(1 for r in timed if r.start < hi and r.end > lo)))  # type: ignore[operator]
+        out.append((h, sum(1 for start, end in timed if start < hi and end > lo)))
     return out
 
 
@@ -413,7 +555,11 @@ def mark_comments_seen(db: Session, unit_id: int, day: date) -> int:
     ids = [p.id for p in enrolled_pupils(db, unit_id)]
     result = db.execute(
         update(LeisureDay)
-        .where(LeisureDay.date == day, LeisureDay.pupil_id.in_(ids), LeisureDay.guardian_comment_unseen.is_(True))
+        .where(
+            LeisureDay.date == day,
+            LeisureDay.pupil_id.in_(ids),
+            LeisureDay.guardian_comment_unseen.is_(True),
+        )
         .values(guardian_comment_unseen=False)
     )
     db.commit()
@@ -424,7 +570,11 @@ def unseen_comment_days(db: Session, unit_id: int, since: date) -> list[tuple[da
     """Days (from `since`) with guardian comments staff have not marked seen, and how many."""
     ids = [p.id for p in enrolled_pupils(db, unit_id)]
     rows = db.scalars(
-        select(LeisureDay.date).where(LeisureDay.pupil_id.in_(ids), LeisureDay.guardian_comment_unseen.is_(True), LeisureDay.date >= since)
+        select(LeisureDay.date).where(
+            LeisureDay.pupil_id.in_(ids),
+            LeisureDay.guardian_comment_unseen.is_(True),
+            LeisureDay.date >= since,
+        )
     )
     counts: dict[date, int] = {}
     for d in rows:
@@ -433,5 +583,7 @@ def unseen_comment_days(db: Session, unit_id: int, since: date) -> list[tuple[da
 
 
 def registered_by_names(db: Session, rows: list[LeisureDay]) -> dict[int, User]:
-    ids = {r.registered_by for r in rows if r.registered_by} | {r.staff_comment_by for r in rows if r.staff_comment_by}
+    ids = {r.registered_by for r in rows if r.registered_by} | {
+        r.staff_comment_by for r in rows if r.staff_comment_by
+    }
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}

@@ -23,7 +23,9 @@ class TalkSeries(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime]
 
 
@@ -32,8 +34,12 @@ class TalkSeriesGroup(Base):
 
     __tablename__ = "talk_series_group"
 
-    series_id: Mapped[int] = mapped_column(ForeignKey("talk_series.id", ondelete="CASCADE"), primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("school_group.id", ondelete="CASCADE"), primary_key=True)
+    series_id: Mapped[int] = mapped_column(
+        ForeignKey("talk_series.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("school_group.id", ondelete="CASCADE"), primary_key=True
+    )
 
     __table_args__ = (Index("ix_talk_series_group_group", "group_id", "series_id"),)
 
@@ -45,7 +51,9 @@ class TalkTime(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("talk_series.id", ondelete="CASCADE"))
-    teacher_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     date: Mapped[date] = mapped_column(Date)
     start: Mapped[time] = mapped_column(Time)
     length_minutes: Mapped[int] = mapped_column(Integer)
@@ -64,7 +72,9 @@ class TalkBooking(Base):
     time_id: Mapped[int] = mapped_column(ForeignKey("talk_time.id", ondelete="CASCADE"))
     series_id: Mapped[int] = mapped_column(ForeignKey("talk_series.id", ondelete="CASCADE"))
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    booked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    booked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     # R32: seen by staff only in their overview; no notification.
     message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -84,7 +94,11 @@ class TalkCancellation(Base):
     time_id: Mapped[int] = mapped_column(ForeignKey("talk_time.id", ondelete="CASCADE"), index=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("talk_series.id", ondelete="CASCADE"))
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
-    booked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    booked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    cancelled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     booked_at: Mapped[datetime]
     cancelled_at: Mapped[datetime]

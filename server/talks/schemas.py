@@ -13,11 +13,15 @@ class PersonRef(BaseModel):
 
 
 class TalkTimeIn(BaseModel):
-    teacher_id: int | None = Field(None, description="The staff user holding the talk; defaults to the publisher")
+    teacher_id: int | None = Field(
+        None, description="The staff user holding the talk; defaults to the publisher"
+    )
     date: date
     start: time
     length_minutes: int = Field(ge=5, le=240)
-    place: str = Field(min_length=1, max_length=300, description="A room, or a link for a video talk")
+    place: str = Field(
+        min_length=1, max_length=300, description="A room, or a link for a video talk"
+    )
 
 
 class TalkSeriesIn(BaseModel):
