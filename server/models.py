@@ -3,9 +3,11 @@
 from server.accounts.models import *  # noqa: F403
 from server.db import Base
 from server.idempotency import IdempotencyRecord  # noqa: F401
+from server.leisure.models import *  # noqa: F403
 from server.notifications.models import *  # noqa: F403
 from server.outbox.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
+from server.talks.models import *  # noqa: F403
 
 # Areas add their model modules here.
 from server.schedule.models import *  # noqa: F403, E402
