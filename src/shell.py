@@ -76,6 +76,7 @@ class SkolhubApp:
         self.page.theme_mode = ft.ThemeMode.LIGHT
         self.page.on_route_change = self._on_route_change
         self.page.on_resize = self._on_resized
+        self.page.on_close = self._on_close
         route = self.page.route or "/"
         if not route.startswith("/activate/"):
             try:
@@ -99,6 +100,11 @@ class SkolhubApp:
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
         if self.screen is None or e.route != self.screen.route:
             await self.show(e.route)
+
+    async def _on_close(self, e: object) -> None:
+        """The web session is gone: stop its background sync."""
+        self.sync.stop()
+        await self.state.api.aclose()
 
     def _on_resized(self, e: object) -> None:
         wide = self.wide

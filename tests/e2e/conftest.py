@@ -153,3 +153,21 @@ def screenshots() -> Path:
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type: ignore[no-untyped-def]
+    """On a failing browser test, keep what the browser showed: a picture and the
+    accessibility tree, next to the screenshots."""
+    report = yield
+    if report.when == "call" and report.failed:
+        ui = getattr(item, "funcargs", {}).get("ui")
+        if ui is not None:
+            try:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                ui.page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name}.png"))
+                tree = ui.page.locator("flt-semantics-host").evaluate("e => e.outerHTML")
+                (SCREENSHOTS / f"failed-{item.name}.html").write_text(re.sub(r' style="[^"]*"', "", tree))
+            except Exception:
+                pass
+    return report

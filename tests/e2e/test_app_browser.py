@@ -38,11 +38,16 @@ class UI:
         return locator.first
 
     def fill(self, label: str, value: str) -> None:
+        """One field at a time: click, wait for focus, a short pause, fill, check (DESIGN.md)."""
         box = self.page.get_by_role("textbox", name=label, exact=True)
         box.wait_for(timeout=TIMEOUT)
-        for _ in range(3):
+        for _ in range(5):
             box.click()
-            expect(box).to_be_focused(timeout=5000)
+            try:
+                expect(box).to_be_focused(timeout=3000)
+            except AssertionError:
+                time.sleep(0.5)
+                continue
             time.sleep(0.3)
             box.fill(value)
             if box.input_value() == value:
