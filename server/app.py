@@ -19,6 +19,7 @@ from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
 from server.errors import install_error_handlers
 from server.idempotency import IdempotencyMiddleware
+from server.limits import ConcurrencyLimitMiddleware
 
 log = logging.getLogger("skolhub")
 
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,
         get_clock=lambda scope: scope["app"].state.clock,
     )
+    # Outermost: admission control (see server/limits.py).
+    app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)
     app.include_router(build_api_router())
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
 
     idempotency_ttl_hours: int = 24
 
+    # Requests admitted into the application at once per process (server/limits.py); the
+    # thread pool is sized above it and the connection pool should not be far below it.
+    max_requests_in_flight: int = 32
+
     # Outbox adapters: "sink" writes to a folder (demo, tests), "smtp" / "elks" are real gateways.
     email_adapter: str = "sink"
     email_sink_dir: Path = Path("./var/outbox/email")
