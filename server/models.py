@@ -8,5 +8,8 @@ from server.outbox.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
 
 # Areas add their model modules here.
+from server.home.models import *  # noqa: F403,E402
+from server.me.models import *  # noqa: F403,E402
+from server.messages.models import *  # noqa: F403,E402
 
 metadata = Base.metadata
