@@ -69,14 +69,17 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
         message = db.get(OutboxMessage, message_id)
         if message is None or message.status != OutboxStatus.SENDING.value or message.claimed_by != worker_id:
             return False
-        adapter = adapters.get(message.channel)
-        try:
-            if adapter is None:
-                raise SendError(f"no adapter for channel {message.channel}")
-            provider_id = adapter.send(message)
-        except SendError as exc:
-            now = clock.now()
-            give_up = message.attempts >= settings.outbox_max_attempts
+        db.expunge(message)
+        db.commit()  # no transaction (and on SQLite no write lock) is held while the gateway talks
+    adapter = adapters.get(message.channel)
+    try:
+        if adapter is None:
+            raise SendError(f"no adapter for channel {message.channel}")
+        provider_id = adapter.send(message)
+    except SendError as exc:
+        now = clock.now()
+        give_up = message.attempts >= settings.outbox_max_attempts
+        with factory() as db:
             db.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
@@ -88,16 +91,17 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
                 )
             )
             db.commit()
-            log.warning("outbox %s %s failed (attempt %s): %s", message.channel, message_id, message.attempts, exc)
-            return False
+        log.warning("outbox %s %s failed (attempt %s): %s", message.channel, message_id, message.attempts, exc)
+        return False
+    with factory() as db:
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
             .values(status=OutboxStatus.SENT.value, sent_at=clock.now(), locked_until=None, provider_id=provider_id, last_error=None)
         )
         db.commit()
-        log.info("outbox %s %s sent (%s)", message.channel, message_id, message.kind)
-        return True
+    log.info("outbox %s %s sent (%s)", message.channel, message_id, message.kind)
+    return True
 
 
 def run_once(factory: sessionmaker[Session], clock: Clock, settings: Settings, adapters: dict[str, Adapter], worker_id: str | None = None) -> int:

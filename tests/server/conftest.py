@@ -6,7 +6,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import Session
 
 from server.app import create_app
@@ -36,9 +38,26 @@ async def aclient(app: FastAPI):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def db(app: FastAPI) -> Iterator[Session]:
-    with app.state.sessionmaker() as session:
+def db(app: FastAPI, database_url: str) -> Iterator[Session]:
+    """A session for a test's own reads (and committed writes).
+
+    On SQLite it runs in autocommit mode: every statement sees the latest data and holds no
+    lock, so reading here never blocks the server's writers (which take BEGIN IMMEDIATE)."""
+    if not database_url.startswith("sqlite"):
+        with app.state.sessionmaker() as session:
+            yield session
+        return
+    engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    with Session(engine, expire_on_commit=False) as session:
         yield session
+    engine.dispose()
 
 
 @pytest.fixture
