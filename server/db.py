@@ -95,6 +95,11 @@ def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, An
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    stmt = dialect_insert(table).values(values).on_conflict_do_nothing(index_elements=index_elements)
-    result = session.execute(stmt)
-    return int(result.rowcount or 0)
+    core_table = getattr(table, "__table__", table)  # Core statement: rowcount is reliable
+    stmt = (
+        dialect_insert(core_table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=index_elements)
+        .returning(*core_table.primary_key.columns)
+    )
+    return len(session.connection().execute(stmt).fetchall())
