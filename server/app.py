@@ -36,7 +36,10 @@ def _operation_id(route: APIRoute) -> str:
 
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
+    from server.home.routes import router as home_router
     from server.me.routes import router as me_router
+    from server.messages.routes import router as messages_router
+    from server.notifications.routes import router as notifications_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -48,6 +51,9 @@ def build_api_router() -> APIRouter:
     api.include_router(accounts_router)
     api.include_router(me_router)
     # Areas register their routers here.
+    api.include_router(home_router)
+    api.include_router(messages_router)
+    api.include_router(notifications_router)
     return api
 
 
