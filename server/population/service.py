@@ -10,9 +10,8 @@ themself is ever shown that address (server/me).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -93,38 +92,45 @@ def _apply(db: Session, clock: Clock, model: type[User] | type[Pupil], records: 
     return matched, changed
 
 
-def _batches(items: Iterable[NavetRecord | MalformedRecord], size: int) -> Iterator[list[NavetRecord | MalformedRecord]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def import_records(db: Session, clock: Clock, records: Iterable[NavetRecord | MalformedRecord], report: ImportReport | None = None) -> ImportReport:
+    """Import in batches; if reading fails part-way, the records read so far are still imported
+    before the error propagates."""
     report = report or ImportReport()
-    for batch in _batches(records, BATCH):
-        by_pnr: dict[str, NavetRecord] = {}
-        for record in batch:
-            report.records += 1
-            if isinstance(record, MalformedRecord):
-                report.malformed += 1
-                if len(report.problems) < KEEP_MALFORMED:
-                    report.problems.append(record)
-                continue
-            by_pnr[record.personnummer] = record  # a later record for the same person wins
-        duplicates = sum(1 for r in batch if isinstance(r, NavetRecord)) - len(by_pnr)
-        report.duplicates += duplicates
-        if not by_pnr:
-            continue
-        matched_users, changed_users = _apply(db, clock, User, by_pnr)
-        matched_pupils, changed_pupils = _apply(db, clock, Pupil, by_pnr)
-        matched = matched_users | matched_pupils
-        changed = changed_users | changed_pupils
-        report.unknown += len(by_pnr) - len(matched)
-        report.updated += len(changed)
-        report.unchanged += len(matched) - len(changed)
-        report.protected += sum(1 for pnr in matched if by_pnr[pnr].protected)
-        db.commit()
+    batch: list[NavetRecord | MalformedRecord] = []
+    try:
+        for record in records:
+            batch.append(record)
+            if len(batch) >= BATCH:
+                _import_batch(db, clock, batch, report)
+                batch = []
+    finally:
+        if batch:
+            _import_batch(db, clock, batch, report)
     return report
+
+
+def _import_batch(db: Session, clock: Clock, batch: list[NavetRecord | MalformedRecord], report: ImportReport) -> None:
+    by_pnr: dict[str, NavetRecord] = {}
+    for record in batch:
+        report.records += 1
+        if isinstance(record, MalformedRecord):
+            report.malformed += 1
+            if len(report.problems) < KEEP_MALFORMED:
+                report.problems.append(record)
+            continue
+        by_pnr[record.personnummer] = record  # a later record for the same person wins
+    report.duplicates += sum(1 for r in batch if isinstance(r, NavetRecord)) - len(by_pnr)
+    if not by_pnr:
+        return
+    matched_users, changed_users = _apply(db, clock, User, by_pnr)
+    matched_pupils, changed_pupils = _apply(db, clock, Pupil, by_pnr)
+    matched = matched_users | matched_pupils
+    changed = changed_users | changed_pupils
+    report.unknown += len(by_pnr) - len(matched)
+    report.updated += len(changed)
+    report.unchanged += len(matched) - len(changed)
+    report.protected += sum(1 for pnr in matched if by_pnr[pnr].protected)
+    db.commit()
 
 
 def import_file(db: Session, clock: Clock, path: Path, report: ImportReport | None = None) -> ImportReport:
