@@ -205,3 +205,22 @@ def test_inbox_answers_304_when_nothing_changed(client, make, world):
     headers = make.headers(world["teacher"])
     first = client.get("/api/v1/messages/inbox", headers=headers)
     assert client.get("/api/v1/messages/inbox", headers={**headers, "If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_the_demo_has_weeks_of_messages_for_the_featured_logins(client, app, make, clock, settings):
+    """Demo content: the Messages box shows real conversations, some unread."""
+    from server.demo import seed_demo
+
+    with app.state.sessionmaker() as db:
+        world = seed_demo(db, clock, settings, seed=2026)
+        db.commit()
+        people = {k: world.people[k] for k in ("fritids_and_preschool_guardian", "no_mobile_guardian", "student", "teacher")}
+    anna = make.headers(people["fritids_and_preschool_guardian"])
+    inbox = client.get("/api/v1/messages/inbox", headers=anna).json()["threads"]
+    assert len(inbox) >= 4 and any(t["unread"] for t in inbox) and any(not t["unread"] for t in inbox)
+    dates = sorted(t["last_message_at"] for t in inbox)
+    assert dates[0] < dates[-1]  # spread over weeks, not one moment
+    assert client.get("/api/v1/messages/unread-count", headers=anna).json()["unread"] >= 1
+    assert client.get("/api/v1/messages/inbox", headers=make.headers(people["student"])).json()["threads"]
+    assert client.get("/api/v1/messages/inbox", headers=make.headers(people["teacher"])).json()["threads"]
+    assert any(n.kind == "message_notice" for n in outbox(app))
