@@ -40,6 +40,7 @@ def build_api_router() -> APIRouter:
     from server.me.routes import router as me_router
     from server.messages.routes import router as messages_router
     from server.notifications.routes import router as notifications_router
+    from server.population.routes import router as population_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -54,6 +55,7 @@ def build_api_router() -> APIRouter:
     api.include_router(home_router)
     api.include_router(messages_router)
     api.include_router(notifications_router)
+    api.include_router(population_router)
     return api
 
 

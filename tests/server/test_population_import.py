@@ -107,6 +107,32 @@ def test_a_protected_identitys_address_is_stored_but_shown_only_to_the_person(cl
         assert "Hemlig" not in client.get(url, headers=make.headers(other_guardian)).text
 
 
+def test_staff_see_register_addresses_except_protected_identities(client, db, clock, make, people, tmp_path):
+    from server.school.models import StaffRole, Unit
+
+    guardian, child = people["guardian"], people["child"]
+    other_guardian = make.guardian(child, first="Bo", last="Ek")
+    run(db, clock, write_file(tmp_path / "c.xml", [
+        navet_record_xml(guardian.personnummer, first="Vera", last="Ek", street="Hemlig väg 1", protected=True),
+        navet_record_xml(other_guardian.personnummer, first="Bo", last="Ek", street="Öppen väg 2"),
+        navet_record_xml(child.personnummer, first="Alva", last="Ek", street="Hemlig väg 1", protected=True),
+    ]))
+    unit = db.get(Unit, child.unit_id)
+    teacher = make.staff(unit, StaffRole.TEACHER)
+    response = client.get(f"/api/v1/staff/pupils/{child.id}/contacts", headers=make.headers(teacher))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["pupil"]["address"] is None and body["pupil"]["protected_identity"] is True
+    by_name = {g["name"]: g for g in body["guardians"]}
+    assert by_name["Vera Ek"]["address"] is None and by_name["Vera Ek"]["protected_identity"] is True
+    assert by_name["Bo Ek"]["address"]["street"] == "Öppen väg 2"
+    assert "Hemlig" not in response.text
+    # Guardians and staff of another school get nothing.
+    assert client.get(f"/api/v1/staff/pupils/{child.id}/contacts", headers=make.headers(other_guardian)).status_code == 403
+    elsewhere = make.school("Bortaskolan", "1A")
+    assert client.get(f"/api/v1/staff/pupils/{child.id}/contacts", headers=make.headers(make.staff(elsewhere.unit))).status_code == 404
+
+
 def test_deregistration_is_recorded(db, clock, make, people, tmp_path):
     from server.accounts.models import User
 
