@@ -13,7 +13,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 import server.models  # noqa: F401  (all tables registered)
-from server.clock import Clock, SystemClock
+from server.clock import Clock, FixedClock, SystemClock
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock or (FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock())
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,3 +54,6 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = 120
 
     upload_dir: Path = Path("./var/uploads")
+
+    # Pin "now" (ISO 8601 with offset) for benchmarks and rehearsals; never set in production.
+    fixed_now: datetime | None = None

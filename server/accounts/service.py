@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from server.accounts.models import AuthSession, LoginFailure, OneTimeLinkPurpose, OneTimeLink, User, UserKind
+from server.accounts.models import AuthSession, LoginFailure, OneTimeLink, OneTimeLinkPurpose, User, UserKind
 from server.clock import Clock
 from server.config import Settings
 from server.errors import ApiError, bad_request, conflict

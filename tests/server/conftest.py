@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from server.app import create_app
 from server.clock import FixedClock
