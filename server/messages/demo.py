@@ -2,7 +2,9 @@
 
 Featured logins get threads they can open: anna.lindqvist (2A + preschool), karin.berg and
 johan.berg (shared custody, 3A), mats.wikstrom (5A, English), elsa.nyberg (student, 8A); karl.sund
-and omar.haddad have guardian messages in their inboxes. Some replies are left unread.
+and omar.haddad have guardian messages in their inboxes. Some replies are left unread. Staff get
+no email notices for these back-dated messages (the demo worker would otherwise send them all
+at start); new messages written in the demo do send them.
 """
 
 from __future__ import annotations
@@ -71,12 +73,12 @@ def seed(db: Session, clock: Clock, settings: Settings, world) -> None:  # type:
     # Anna asks the 2A mentor about fritids pick-up; the mentor answers (unread for Anna).
     school_child = _child_of(db, anna, world.school.id)
     thread = service.start_thread(db, at(16, 7, 40), settings, anna, school_child, [staff["omar.haddad"].id, staff["fritids.nora"].id],
-                                  "Hämtning på fredag", "Hej! Morfar hämtar på fredag kl. 15.00. Han heter Gösta och har med sig legitimation.")
-    service.reply(db, at(16, 11, 5), settings, staff["fritids.nora"], thread.id, "Tack för informationen, vi noterar det på fritids!")
+                                  "Hämtning på fredag", "Hej! Morfar hämtar på fredag kl. 15.00. Han heter Gösta och har med sig legitimation.", email_staff=False)
+    service.reply(db, at(16, 11, 5), settings, staff["fritids.nora"], thread.id, "Tack för informationen, vi noterar det på fritids!", email_staff=False)
     _read(db, anna, thread.id)
     thread = service.start_thread(db, at(3, 20, 15), settings, anna, school_child, [staff["omar.haddad"].id],
-                                  "Matteboken", "Hej Omar! Matteboken verkar ha blivit kvar i skolan. Kan hen ta hem den i morgon?")
-    service.reply(db, at(2, 8, 10), settings, staff["omar.haddad"], thread.id, "Hej Anna! Den låg i bänken, jag påminner om den i dag.")
+                                  "Matteboken", "Hej Omar! Matteboken verkar ha blivit kvar i skolan. Kan hen ta hem den i morgon?", email_staff=False)
+    service.reply(db, at(2, 8, 10), settings, staff["omar.haddad"], thread.id, "Hej Anna! Den låg i bänken, jag påminner om den i dag.", email_staff=False)
 
     # Preschool: a note from the preschool teacher to Anna.
     small_child = _child_of(db, anna, world.preschool.id)
@@ -86,22 +88,22 @@ def seed(db: Session, clock: Clock, settings: Settings, world) -> None:  # type:
     # Shared custody: Karin writes to the 3A mentor; both guardians' own threads stay their own.
     shared_child = _child_of(db, karin, world.school.id)
     thread = service.start_thread(db, at(10, 19, 30), settings, karin, shared_child, [staff["omar.haddad"].id],
-                                  "Läxhjälp", "Hej! Finns det läxhjälp efter skolan den här terminen?")
-    service.reply(db, at(9, 12, 0), settings, staff["omar.haddad"], thread.id, "Hej Karin! Ja, tisdagar och torsdagar 14.30–15.30 i biblioteket.")
+                                  "Läxhjälp", "Hej! Finns det läxhjälp efter skolan den här terminen?", email_staff=False)
+    service.reply(db, at(9, 12, 0), settings, staff["omar.haddad"], thread.id, "Hej Karin! Ja, tisdagar och torsdagar 14.30–15.30 i biblioteket.", email_staff=False)
     _read(db, karin, thread.id)
     service.start_thread(db, at(1, 7, 5), settings, johan, shared_child, [staff["omar.haddad"].id],
-                         "Tandläkare", "Hej! Barnet går till tandläkaren i morgon kl. 10 och kommer till skolan efteråt.")
+                         "Tandläkare", "Hej! Barnet går till tandläkaren i morgon kl. 10 och kommer till skolan efteråt.", email_staff=False)
 
     # Mats (reads in English) asks the 5A mentor; the reply is unread.
     mats_child = _child_of(db, mats, world.school.id)
     thread = service.start_thread(db, at(6, 18, 0), settings, mats, mats_child, [staff["karl.sund"].id],
-                                  "Swimming lessons", "Hello! Does my child need to bring anything for the swimming lessons next week?")
-    service.reply(db, at(5, 10, 20), settings, staff["karl.sund"], thread.id, "Hello Mats! Swimwear, a towel and a padlock for the locker. Thanks!")
+                                  "Swimming lessons", "Hello! Does my child need to bring anything for the swimming lessons next week?", email_staff=False)
+    service.reply(db, at(5, 10, 20), settings, staff["karl.sund"], thread.id, "Hello Mats! Swimwear, a towel and a padlock for the locker. Thanks!", email_staff=False)
 
     # The student writes to her mentor herself (R1: same message functions as guardians).
     elsa_pupil = db.get(Pupil, elsa.pupil_id)
     assert elsa_pupil is not None
     thread = service.start_thread(db, at(4, 16, 45), settings, elsa, elsa_pupil, [staff["petra.vik"].id],
-                                  "Inlämning", "Hej Petra! Kan jag lämna in matteuppgiften på måndag i stället? Jag var sjuk i onsdags.")
-    service.reply(db, at(4, 19, 0), settings, staff["petra.vik"], thread.id, "Hej Elsa! Ja, det går bra. Krya på dig!")
+                                  "Inlämning", "Hej Petra! Kan jag lämna in matteuppgiften på måndag i stället? Jag var sjuk i onsdags.", email_staff=False)
+    service.reply(db, at(4, 19, 0), settings, staff["petra.vik"], thread.id, "Hej Elsa! Ja, det går bra. Krya på dig!", email_staff=False)
     db.flush()

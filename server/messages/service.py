@@ -118,7 +118,7 @@ def _new_thread(db: Session, clock: Clock, author: User, pupil_id: int | None, s
     return thread
 
 
-def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, author: User, body: str) -> Message:
+def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, author: User, body: str, *, email_staff: bool = True) -> Message:
     now = clock.now()
     message = Message(thread_id=thread.id, author_id=author.id, body=body, sent_at=now)
     db.add(message)
@@ -140,7 +140,7 @@ def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, 
         title=f"{author.name}: {thread.subject}", item_key=f"thread:{thread.id}:message:{message.id}", link=f"/messages/threads/{thread.id}",
     )
     for staff in others:
-        if staff.kind == UserKind.STAFF and staff.email and staff.is_active:  # R23
+        if email_staff and staff.kind == UserKind.STAFF and staff.email and staff.is_active:  # R23
             enqueue(
                 db, clock, channel=Channel.EMAIL, recipient=staff.email, kind="message_notice",
                 subject=text("message_notice.subject", staff.language),
@@ -151,7 +151,10 @@ def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, 
     return message
 
 
-def start_thread(db: Session, clock: Clock, settings: Settings, author: User, pupil: Pupil, recipient_ids: list[int], subject: str, body: str) -> MessageThread:
+def start_thread(
+    db: Session, clock: Clock, settings: Settings, author: User, pupil: Pupil, recipient_ids: list[int], subject: str, body: str,
+    *, email_staff: bool = True,
+) -> MessageThread:
     """A guardian or student writes to staff of the child's unit (R22). Access to the pupil is
     checked by the caller (require_pupil with Action.MESSAGE)."""
     if author.kind == UserKind.STAFF:
@@ -169,13 +172,13 @@ def start_thread(db: Session, clock: Clock, settings: Settings, author: User, pu
             "recipient_not_allowed", "You can only write to staff at your child's school or preschool.", "recipient_ids"
         )
     thread = _new_thread(db, clock, author, pupil.id, subject, wanted)
-    _post(db, clock, settings, thread, author, body)
+    _post(db, clock, settings, thread, author, body, email_staff=email_staff)
     return thread
 
 
-def reply(db: Session, clock: Clock, settings: Settings, author: User, thread_id: int, body: str) -> Message:
+def reply(db: Session, clock: Clock, settings: Settings, author: User, thread_id: int, body: str, *, email_staff: bool = True) -> Message:
     thread = require_participant(db, author, thread_id)
-    return _post(db, clock, settings, thread, author, clean_body(body))
+    return _post(db, clock, settings, thread, author, clean_body(body), email_staff=email_staff)
 
 
 def staff_letter(db: Session, clock: Clock, settings: Settings, author: User, pupils: list[Pupil], subject: str, body: str) -> list[MessageThread]:
