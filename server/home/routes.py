@@ -10,6 +10,7 @@ from server.deps import ClockDep, DbDep
 from server.errors import bad_request
 from server.home import service
 from server.http_cache import cached_json
+from server.notifications.service import unseen_counts
 from server.school.models import StaffRole
 
 router = APIRouter(tags=["home"])
@@ -23,6 +24,8 @@ class HomeBoxOut(BaseModel):
 class HomeOut(BaseModel):
     pupil_id: int
     boxes: list[HomeBoxOut]
+    # The bell's number for this child (R8), so the home page needs one call.
+    unseen_notifications: int = 0
 
 
 class UnitModulesOut(BaseModel):
@@ -38,7 +41,8 @@ class UnitModulesIn(BaseModel):
 def get_child_home(pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> Response:
     pupil = require_pupil(db, principal.user, pupil_id)
     boxes = service.home_boxes(db, principal.user, pupil, clock)
-    return cached_json(request, HomeOut(pupil_id=pupil.id, boxes=[HomeBoxOut(key=b.key, count=b.count) for b in boxes]))
+    unseen = unseen_counts(db, principal.user).get(pupil.id, 0)
+    return cached_json(request, HomeOut(pupil_id=pupil.id, boxes=[HomeBoxOut(key=b.key, count=b.count) for b in boxes], unseen_notifications=unseen))
 
 
 @router.get("/staff/units/{unit_id}/modules", response_model=UnitModulesOut, tags=["staff"], summary="Which boxes the unit uses")

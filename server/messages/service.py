@@ -123,14 +123,16 @@ def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, 
     message = Message(thread_id=thread.id, author_id=author.id, body=body, sent_at=now)
     db.add(message)
     db.flush()
-    thread.last_message_id = message.id
-    thread.last_message_at = now
-    thread.last_preview = _preview(body)
+    # Only ever forward: of two concurrent replies, the newer message stays the thread's last
+    # (PostgreSQL re-checks the WHERE after waiting for the row lock).
     db.execute(
-        update(ThreadParticipant)
-        .where(ThreadParticipant.thread_id == thread.id, ThreadParticipant.user_id == author.id)
-        .values(last_read_message_id=message.id)
+        update(MessageThread)
+        .where(MessageThread.id == thread.id, MessageThread.last_message_id < message.id)
+        .values(last_message_id=message.id, last_message_at=now, last_preview=_preview(body))
+        .execution_options(synchronize_session=False)
     )
+    db.refresh(thread)
+    _mark_read(db, thread.id, author.id, message.id)
     others = list(db.scalars(
         select(User).join(ThreadParticipant, ThreadParticipant.user_id == User.id)
         .where(ThreadParticipant.thread_id == thread.id, User.id != author.id)
@@ -217,6 +219,19 @@ def require_participant(db: Session, user: User, thread_id: int) -> MessageThrea
     return thread
 
 
+def _mark_read(db: Session, thread_id: int, user_id: int, message_id: int) -> None:
+    """Move the read mark forward to `message_id` (never back)."""
+    db.execute(
+        update(ThreadParticipant)
+        .where(
+            ThreadParticipant.thread_id == thread_id, ThreadParticipant.user_id == user_id,
+            ThreadParticipant.last_read_message_id < message_id,
+        )
+        .values(last_read_message_id=message_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _by_others(user: User):  # type: ignore[no-untyped-def]
     return or_(Message.author_id.is_(None), Message.author_id != user.id)
 
@@ -264,11 +279,8 @@ def read_thread(db: Session, clock: Clock, user: User, thread_id: int) -> tuple[
     """The whole thread; marks it read for the caller, with its message notifications."""
     thread = require_participant(db, user, thread_id)
     messages = list(db.scalars(select(Message).where(Message.thread_id == thread.id).order_by(Message.id)))
-    db.execute(
-        update(ThreadParticipant)
-        .where(ThreadParticipant.thread_id == thread.id, ThreadParticipant.user_id == user.id)
-        .values(last_read_message_id=thread.last_message_id)
-    )
+    if messages:
+        _mark_read(db, thread.id, user.id, messages[-1].id)
     now = clock.now()
     prefix = f"thread:{thread.id}:message:"
     for column in (Notification.read_at, Notification.seen_at):

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from server.access import CurrentPrincipal
 from server.deps import ClockDep, DbDep
 from server.http_cache import cached_json
+from server.me.service import push as push_preferences
 from server.notifications import service
 from server.notifications.models import Notification
 
@@ -26,6 +27,8 @@ class NotificationOut(BaseModel):
     created_at: datetime
     seen: bool
     read: bool
+    # Whether the user wants a device push for this item's area (R14); the app's sync loop asks.
+    push: bool = True
 
 
 class FeedOut(BaseModel):
@@ -47,10 +50,10 @@ class MarkedOut(BaseModel):
     marked: int
 
 
-def notification_out(n: Notification) -> NotificationOut:
+def notification_out(n: Notification, push: dict[str, bool] | None = None) -> NotificationOut:
     return NotificationOut(
         id=n.id, pupil_id=n.pupil_id, area=n.area, type=n.type, title=n.title, link=n.link, created_at=n.created_at,
-        seen=n.seen_at is not None, read=n.read_at is not None,
+        seen=n.seen_at is not None, read=n.read_at is not None, push=(push or {}).get(n.area, True),
     )
 
 
@@ -60,7 +63,8 @@ def list_notifications(
     pupil_id: int | None = None, before_id: int | None = None, limit: int = Query(30, ge=1, le=service.MAX_PAGE),
 ) -> Response:
     items, next_before = service.feed(db, principal.user, pupil_id=pupil_id, before_id=before_id, limit=limit)
-    return cached_json(request, FeedOut(items=[notification_out(n) for n in items], next_before_id=next_before))
+    push = push_preferences(db, principal.user)
+    return cached_json(request, FeedOut(items=[notification_out(n, push) for n in items], next_before_id=next_before))
 
 
 @router.get("/notifications/counts", response_model=CountsOut, summary="Unseen notifications, in total and per child (the bell, R8)")
@@ -80,4 +84,4 @@ def mark_notifications_seen(body: SeenIn, principal: CurrentPrincipal, db: DbDep
 def mark_notification_read(notification_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> NotificationOut:
     item = service.mark_read(db, clock, principal.user, notification_id)
     db.commit()
-    return notification_out(item)
+    return notification_out(item, push_preferences(db, principal.user))

@@ -39,7 +39,7 @@ def test_home_lists_the_registered_boxes_in_order_with_counts_of_new_items(clien
     body = home(client, make, guardian, child)
     assert body == {"pupil_id": child.id, "boxes": [
         {"key": "schedule", "count": 1}, {"key": "information", "count": 3}, {"key": "calendar", "count": 0},
-    ]}
+    ], "unseen_notifications": 0}
 
 
 def test_school_only_boxes_are_hidden_for_preschool_children(client, make, boxes):

@@ -224,3 +224,24 @@ def test_the_demo_has_weeks_of_messages_for_the_featured_logins(client, app, mak
     assert client.get("/api/v1/messages/inbox", headers=make.headers(people["student"])).json()["threads"]
     assert client.get("/api/v1/messages/inbox", headers=make.headers(people["teacher"])).json()["threads"]
     assert not any(n.kind == "message_notice" for n in outbox(app))  # back-dated messages are not announced again
+
+
+async def test_concurrent_replies_keep_the_newest_message_as_the_threads_last(aclient, make, world):
+    import asyncio
+
+    guardian, teacher, mentor = make.headers(world["guardian"]), make.headers(world["teacher"]), make.headers(world["mentor"])
+    created = await aclient.post(
+        "/api/v1/messages/threads",
+        json={"pupil_id": world["child"].id, "recipient_ids": [world["teacher"].id, world["mentor"].id], "subject": "Hej", "body": "Hej"},
+        headers=guardian,
+    )
+    thread_id = created.json()["id"]
+    url = f"/api/v1/messages/threads/{thread_id}/replies"
+    results = await asyncio.gather(*[
+        aclient.post(url, json={"body": f"Svar {n}"}, headers=teacher if n % 2 else mentor) for n in range(6)
+    ])
+    assert all(r.status_code == 201 for r in results)
+    thread = (await aclient.get(f"/api/v1/messages/threads/{thread_id}", headers=guardian)).json()
+    inbox = (await aclient.get("/api/v1/messages/inbox", headers=guardian)).json()["threads"]
+    assert len(thread["messages"]) == 7
+    assert inbox[0]["last_preview"] == thread["messages"][-1]["body"]

@@ -67,6 +67,8 @@ def test_the_bell_counts_unseen_items_per_child_and_mark_seen_clears_them(client
     headers = make.headers(family["guardian"])
     counts = client.get("/api/v1/notifications/counts", headers=headers).json()
     assert counts == {"total": 3, "by_pupil": {str(family["child"].id): 1, str(family["sibling"].id): 2}}
+    home = client.get(f"/api/v1/children/{family['sibling'].id}/home", headers=headers).json()
+    assert home["unseen_notifications"] == 2
     only_nils = feed(client, make, family["guardian"], pupil_id=family["sibling"].id)["items"]
     assert len(only_nils) == 2 and {n["pupil_id"] for n in only_nils} == {family["sibling"].id}
 
@@ -109,3 +111,13 @@ def test_the_feed_answers_304_when_nothing_is_new(client, app, clock, make, fami
     headers = make.headers(family["guardian"])
     first = client.get("/api/v1/notifications", headers=headers)
     assert client.get("/api/v1/notifications", headers={**headers, "If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_feed_items_say_whether_the_user_wants_a_push_for_their_area(client, app, clock, make, family):
+    """R14: push can be turned off per area; the feed still lists the item."""
+    headers = make.headers(family["guardian"])
+    client.patch("/api/v1/me/settings", json={"push": {"information": False}}, headers=headers)
+    publish(app, clock, pupils_by_id([family["child"].id]), "news:1")
+    publish(app, clock, pupils_by_id([family["child"].id]), "absence:1", area="absence")
+    items = feed(client, make, family["guardian"])["items"]
+    assert {(n["area"], n["push"]) for n in items} == {("information", False), ("absence", True)}
