@@ -21,7 +21,7 @@ from server.notifications.models import Notification
 MAX_PAGE = 100
 
 
-def _mine(user: User) -> Select[tuple[Notification]]:
+def _mine(user: User) -> Select[Notification]:
     return select(Notification).where(
         Notification.user_id == user.id,
         or_(Notification.pupil_id.is_(None), Notification.pupil_id.in_(visible_pupil_ids(user))),
@@ -56,7 +56,7 @@ def mark_seen(db: Session, clock: Clock, user: User, *, pupil_id: int | None, id
     result = db.execute(
         update(Notification).where(Notification.id.in_(visible.scalar_subquery())).values(seen_at=clock.now()).execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def mark_read(db: Session, clock: Clock, user: User, notification_id: int) -> Notification:
