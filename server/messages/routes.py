@@ -30,6 +30,7 @@ class ThreadListItemOut(BaseModel):
     id: int
     subject: str
     pupil_id: int | None
+    pupil_name: str | None = None  # the child it is about, for staff and guardians of several children
     participants: list[ParticipantOut]
     last_message_at: datetime
     last_preview: str
@@ -51,6 +52,7 @@ class ThreadOut(BaseModel):
     id: int
     subject: str
     pupil_id: int | None
+    pupil_name: str | None = None
     participants: list[ParticipantOut]
     messages: list[MessageOut]
 
@@ -106,9 +108,10 @@ def participant_out(user: User) -> ParticipantOut:
 def _thread_list(db: DbDep, user: User, box: str) -> ThreadListOut:
     summaries = service.list_threads(db, user, box)
     people = service.participants(db, [s.thread.id for s in summaries])
+    names = service.pupil_names(db, {s.thread.pupil_id for s in summaries if s.thread.pupil_id is not None})
     return ThreadListOut(threads=[
         ThreadListItemOut(
-            id=s.thread.id, subject=s.thread.subject, pupil_id=s.thread.pupil_id,
+            id=s.thread.id, subject=s.thread.subject, pupil_id=s.thread.pupil_id, pupil_name=names.get(s.thread.pupil_id or 0),
             participants=[participant_out(u) for u in people[s.thread.id]],
             last_message_at=s.thread.last_message_at, last_preview=s.thread.last_preview, unread=s.unread,
         )
@@ -124,8 +127,9 @@ def _thread_out(db: DbDep, thread: MessageThread, messages: list[Message]) -> Th
         user = db.get(User, uid)
         if user is not None:
             by_id[uid] = user
+    names = service.pupil_names(db, {thread.pupil_id} if thread.pupil_id is not None else set())
     return ThreadOut(
-        id=thread.id, subject=thread.subject, pupil_id=thread.pupil_id, participants=[participant_out(u) for u in people],
+        id=thread.id, subject=thread.subject, pupil_id=thread.pupil_id, pupil_name=names.get(thread.pupil_id or 0), participants=[participant_out(u) for u in people],
         messages=[
             MessageOut(id=m.id, author=participant_out(by_id[m.author_id]) if m.author_id in by_id else None, body=m.body, sent_at=m.sent_at)
             for m in messages

@@ -275,6 +275,13 @@ def participants(db: Session, thread_ids: list[int]) -> dict[int, list[User]]:
     return out
 
 
+def pupil_names(db: Session, pupil_ids: set[int]) -> dict[int, str]:
+    if not pupil_ids:
+        return {}
+    rows = db.execute(select(Pupil.id, Pupil.first_name, Pupil.last_name).where(Pupil.id.in_(pupil_ids)))
+    return {pid: f"{first} {last}" for pid, first, last in rows}
+
+
 def read_thread(db: Session, clock: Clock, user: User, thread_id: int) -> tuple[MessageThread, list[Message]]:
     """The whole thread; marks it read for the caller, with its message notifications."""
     thread = require_participant(db, user, thread_id)

@@ -88,6 +88,8 @@ def _build(number: int, line: int, fields: dict[str, str], seen_deregistration: 
     secrecy = get("Sekretessmarkering")
     if secrecy not in (None, "J", "N"):
         return MalformedRecord(number, line, "Sekretessmarkering is neither J nor N")
+    # Skyddad folkbokföring (a stronger protection some transfers also carry) protects as well.
+    sheltered = get("SkyddadFolkbokforing") or get("Personpost/SkyddadFolkbokforing")
     postcode = get("Personpost/Adresser/Folkbokforingsadress/PostNr")
     if postcode is not None:
         postcode = postcode.replace(" ", "")
@@ -101,7 +103,7 @@ def _build(number: int, line: int, fields: dict[str, str], seen_deregistration: 
         number=number,
         line=line,
         personnummer=pnr,
-        protected=secrecy == "J",
+        protected=secrecy == "J" or sheltered == "J",
         first_name=calling_name(given, get("Personpost/Namn/Tilltalsnamnsmarkering")),
         last_name=" ".join(n for n in (middle, surname) if n) or None,
         address=NavetAddress(

@@ -56,7 +56,7 @@ def test_a_guardian_writes_to_several_staff_and_each_gets_one_email_notice_in_th
     response = write(client, make, world["guardian"], world["child"], [world["mentor"], world["teacher"], world["mentor"]])
     assert response.status_code == 201, response.text
     thread = response.json()
-    assert thread["subject"] == "Fråga om läxan" and thread["pupil_id"] == world["child"].id
+    assert thread["subject"] == "Fråga om läxan" and thread["pupil_id"] == world["child"].id and thread["pupil_name"] == "Alva Test"
     assert {p["id"] for p in thread["participants"]} == {world["guardian"].id, world["mentor"].id, world["teacher"].id}
     assert thread["messages"][0]["author"]["name"] == "Vera Ek"
 

@@ -133,6 +133,16 @@ def test_staff_see_register_addresses_except_protected_identities(client, db, cl
     assert client.get(f"/api/v1/staff/pupils/{child.id}/contacts", headers=make.headers(make.staff(elsewhere.unit))).status_code == 404
 
 
+def test_skyddad_folkbokforing_protects_like_sekretessmarkering(db, clock, make, people, tmp_path):
+    from server.accounts.models import User
+
+    record = navet_record_xml(people["guardian"].personnummer, street="Skyddad 1").replace(
+        "<Sekretessmarkering>N</Sekretessmarkering>", "<Sekretessmarkering>N</Sekretessmarkering><SkyddadFolkbokforing>J</SkyddadFolkbokforing>"
+    )
+    assert run(db, clock, write_file(tmp_path / "sk.xml", [record])).protected == 1
+    assert db.get(User, people["guardian"].id).protected_identity is True
+
+
 def test_deregistration_is_recorded(db, clock, make, people, tmp_path):
     from server.accounts.models import User
 
