@@ -35,12 +35,17 @@ def _operation_id(route: APIRoute) -> str:
 
 
 def build_api_router() -> APIRouter:
+    from server.absence.routes import router as absence_router
     from server.accounts.routes import router as accounts_router
     from server.home.routes import router as home_router
+    from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
     from server.messages.routes import router as messages_router
     from server.notifications.routes import router as notifications_router
+    from server.outbox.routes import router as sms_router
     from server.population.routes import router as population_router
+    from server.schedule.routes import router as schedule_router
+    from server.talks.routes import router as talks_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -49,9 +54,14 @@ def build_api_router() -> APIRouter:
         db.execute(sql_text("SELECT 1"))
         return Health(status="ok", database=db.get_bind().dialect.name)
 
+    # One line per area.
     api.include_router(accounts_router)
     api.include_router(me_router)
-    # Areas register their routers here.
+    api.include_router(schedule_router)
+    api.include_router(absence_router)
+    api.include_router(sms_router)
+    api.include_router(talks_router)
+    api.include_router(leisure_router)
     api.include_router(home_router)
     api.include_router(messages_router)
     api.include_router(notifications_router)

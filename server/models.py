@@ -2,14 +2,18 @@
 
 Areas add their model modules here."""
 
+from server.absence.models import *  # noqa: F403
 from server.accounts.models import *  # noqa: F403
 from server.db import Base
 from server.home.models import *  # noqa: F403
 from server.idempotency import IdempotencyRecord  # noqa: F401
+from server.leisure.models import *  # noqa: F403
 from server.me.models import *  # noqa: F403
 from server.messages.models import *  # noqa: F403
 from server.notifications.models import *  # noqa: F403
 from server.outbox.models import *  # noqa: F403
+from server.schedule.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
+from server.talks.models import *  # noqa: F403
 
 metadata = Base.metadata

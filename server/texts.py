@@ -38,6 +38,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Hej {name}!\n\nDu har fått ett nytt meddelande i Skolhub. Logga in för att läsa det:\n\n{link}\n",
         "en": "Hello {name},\n\nYou have a new message in Skolhub. Sign in to read it:\n\n{link}\n",
     },
+    # R44: no personnummer, only the child's first name, the day and the school.
+    "absence.sms": {
+        "sv": "{school}: {child} har registrerats med ogiltig frånvaro {day}. Se Skolhub för detaljer eller kontakta skolan.",
+        "en": "{school}: {child} has been registered with unexcused absence on {day}. See Skolhub for details or contact the school.",
+    },
+    "absence.notice.first": {
+        "sv": "Ogiltig frånvaro {day}",
+        "en": "Unexcused absence on {day}",
+    },
+    "absence.notice.multiple": {
+        "sv": "Ogiltig frånvaro från flera lektioner {day}",
+        "en": "Unexcused absence from several lessons on {day}",
+    },
 }
 
 

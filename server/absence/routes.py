@@ -1,0 +1,161 @@
+"""Absence routes (R40–R46). Guardians report (POST only: there is no PUT, PATCH or DELETE, R43);
+staff register valid/invalid absence per lesson; everyone related lists and opens absences."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import func, select
+
+from server.absence import service
+from server.absence.models import Absence
+from server.absence.schemas import (
+    AbsenceLessonOut,
+    AbsenceListOut,
+    AbsenceOut,
+    AbsenceReportIn,
+    RegisteredByOut,
+    StaffAbsenceIn,
+)
+from server.access import Action, CurrentPrincipal, require_pupil, require_staff
+from server.deps import ClockDep, DbDep
+from server.errors import ERROR_RESPONSES, ApiError, not_found
+from server.home.boxes import register_box
+from server.http_cache import cached_json
+from server.notifications.models import Notification
+from server.schedule.service import occurrence_id
+
+router = APIRouter(tags=["absence"], responses=ERROR_RESPONSES)  # type: ignore[arg-type]
+
+
+def absence_out(rec: service.AbsenceRecord) -> AbsenceOut:
+    a = rec.absence
+    by = rec.registered_by
+    return AbsenceOut(
+        id=a.id,
+        pupil_id=a.pupil_id,
+        date=a.date,
+        kind=a.kind,  # type: ignore[arg-type]
+        whole_day=a.whole_day,
+        lessons=[
+            AbsenceLessonOut(
+                id=occurrence_id(lesson.lesson_id, lesson.regular_date),
+                lesson_id=lesson.lesson_id,
+                start=lesson.start_time.strftime("%H:%M"),
+                end=lesson.end_time.strftime("%H:%M"),
+                subject=lesson.subject,
+            )
+            for lesson in rec.lessons
+        ],
+        reason=a.reason,
+        comment=a.comment,
+        registered_by=RegisteredByOut(id=by.id, name=by.name, role=by.kind) if by else None,
+        registered_at=a.registered_at,
+        updated_at=a.updated_at,
+    )
+
+
+@router.post(
+    "/children/{pupil_id}/absences",
+    response_model=AbsenceOut,
+    status_code=201,
+    summary="Report absence for today or tomorrow (R40, R42, R46); final once sent (R43)",
+)
+def report_absence(
+    pupil_id: int, body: AbsenceReportIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
+) -> AbsenceOut:
+    pupil = require_pupil(db, principal.user, pupil_id, Action.REPORT_ABSENCE)
+    absence = service.report_absence(
+        db,
+        clock,
+        principal.user,
+        pupil,
+        day=body.date,
+        whole_day=body.whole_day,
+        lesson_ids=body.lesson_ids,
+        reason=body.reason,
+        comment=body.comment,
+    )
+    return absence_out(service.record(db, absence))
+
+
+@router.get(
+    "/children/{pupil_id}/absences",
+    response_model=AbsenceListOut,
+    summary="Earlier absences, reported and registered (R41, R46)",
+)
+def list_absences(
+    pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep
+) -> Response:
+    pupil = require_pupil(db, principal.user, pupil_id)
+    return cached_json(
+        request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)])
+    )
+
+
+@router.get(
+    "/absences/{absence_id}", response_model=AbsenceOut, summary="One absence in detail (R41)"
+)
+def get_absence(absence_id: int, principal: CurrentPrincipal, db: DbDep) -> AbsenceOut:
+    absence = db.get(Absence, absence_id)
+    if absence is None:
+        raise not_found("absence")
+    try:
+        require_pupil(db, principal.user, absence.pupil_id)
+    except ApiError as exc:
+        raise not_found("absence") from exc
+    return absence_out(service.record(db, absence))
+
+
+@router.post(
+    "/staff/absences",
+    response_model=AbsenceOut,
+    status_code=201,
+    tags=["staff"],
+    responses={
+        200: {"model": AbsenceOut, "description": "The lesson was already registered; changed"}
+    },
+    summary="Register valid or invalid absence from a lesson (R41, R44, R45)",
+)
+def register_absence(
+    body: StaffAbsenceIn,
+    response: Response,
+    principal: CurrentPrincipal,
+    db: DbDep,
+    clock: ClockDep,
+) -> AbsenceOut:
+    require_staff(principal.user)
+    pupil = require_pupil(db, principal.user, body.pupil_id, Action.STAFF_WRITE)
+    result = service.register_absence(
+        db,
+        clock,
+        principal.user,
+        pupil,
+        day=body.date,
+        lesson_id=body.lesson_id,
+        occurrence_id=body.occurrence_id,
+        valid=body.valid,
+        reason=body.reason,
+    )
+    if not result.created:
+        response.status_code = 200
+    return absence_out(service.record(db, result.absence))
+
+
+def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
+    """New school-registered absences: the unseen absence notifications for this child."""
+    return int(
+        db.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(
+                Notification.user_id == user.id,
+                Notification.pupil_id == pupil.id,
+                Notification.area == "absence",
+                Notification.seen_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+register_box("absence", 20, _absence_box)
