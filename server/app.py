@@ -38,9 +38,13 @@ def _operation_id(route: APIRoute) -> str:
 def build_api_router() -> APIRouter:
     from server.absence.routes import router as absence_router
     from server.accounts.routes import router as accounts_router
+    from server.home.routes import router as home_router
     from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
+    from server.messages.routes import router as messages_router
+    from server.notifications.routes import router as notifications_router
     from server.outbox.routes import router as sms_router
+    from server.population.routes import router as population_router
     from server.schedule.routes import router as schedule_router
     from server.talks.routes import router as talks_router
 
@@ -59,6 +63,10 @@ def build_api_router() -> APIRouter:
     api.include_router(sms_router)
     api.include_router(talks_router)
     api.include_router(leisure_router)
+    api.include_router(home_router)
+    api.include_router(messages_router)
+    api.include_router(notifications_router)
+    api.include_router(population_router)
     return api
 
 

@@ -142,6 +142,38 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the Navetavisering XML file of the nightly transfer")
+
+
+@command("import-addresses", "Import addresses from the population register (Skatteverket Navet XML, R11).", _import_args)
+def _import_addresses(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from server.population.navet import NavetFormatError
+    from server.population.service import ImportReport, import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 1
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    report = ImportReport()
+    status = 0
+    with factory() as db:
+        try:
+            import_file(db, SystemClock(), path, report)
+        except NavetFormatError as exc:
+            print(f"stopped: {exc}; the records before it were imported", file=sys.stderr)
+            status = 2
+    for problem in report.problems:  # positions only: never a personnummer in the output
+        print(f"skipped record {problem.number} (line {problem.line}): {problem.reason}", file=sys.stderr)
+    if report.malformed > len(report.problems):
+        print(f"… and {report.malformed - len(report.problems)} more malformed records", file=sys.stderr)
+    print(report.summary())
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="skolhub", description="Skolhub server tools. Settings come from SKOLHUB_* variables.")
