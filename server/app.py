@@ -36,6 +36,9 @@ def _operation_id(route: APIRoute) -> str:
 
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
+    from server.assessments.routes import router as assessments_router
+    from server.bankid.routes import router as bankid_router
+    from server.documentation.routes import router as documentation_router
     from server.me.routes import router as me_router
 
     api = APIRouter(prefix=API_PREFIX)
@@ -47,6 +50,9 @@ def build_api_router() -> APIRouter:
 
     api.include_router(accounts_router)
     api.include_router(me_router)
+    api.include_router(bankid_router)
+    api.include_router(assessments_router)
+    api.include_router(documentation_router)
     # Areas register their routers here.
     return api
 
@@ -71,6 +77,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         get_clock=lambda scope: scope["app"].state.clock,
     )
     app.include_router(build_api_router())
+    if settings.bankid_simulator_mounted:
+        from server.bankid.simulator import create_simulator_app, people_from_database
+
+        app.mount("/bankid-sim", create_simulator_app(app.state.clock, people_from_database(app.state.sessionmaker)))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

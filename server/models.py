@@ -7,6 +7,10 @@ from server.notifications.models import *  # noqa: F403
 from server.outbox.models import *  # noqa: F403
 from server.school.models import *  # noqa: F403
 
+from server.assessments.models import *  # noqa: F403
+from server.bankid.models import *  # noqa: F403
+from server.documentation.models import *  # noqa: F403
+
 # Areas add their model modules here.
 
 metadata = Base.metadata
