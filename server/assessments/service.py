@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server.access import require_staff_of_unit
@@ -14,6 +14,7 @@ from server.clock import Clock
 from server.db import insert_ignoring_conflicts
 from server.errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_by_id
+from server.notifications.models import Notification
 from server.school.models import Pupil, StaffRole, Unit, UnitKind
 
 # The levels of an ämnesomdöme, with their Swedish and English labels.
@@ -25,6 +26,12 @@ LEVELS: dict[str, tuple[str, str]] = {
 }
 TERM_RE = re.compile(r"^(HT|VT)(20\d\d)$")
 PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
+
+
+def notified_count(db: Session, item_key: str) -> int:
+    """How many were notified of an item (counted, since INSERT … SELECT rowcount is not reliable
+    on every driver)."""
+    return db.scalar(select(func.count()).select_from(Notification).where(Notification.item_key == item_key)) or 0
 
 
 def check_term(term: str) -> str:
@@ -74,11 +81,12 @@ def publish(db: Session, clock: Clock, staff: User, *, pupil_id: int, subject: s
     assessment = db.scalar(select(Assessment).where(Assessment.pupil_id == pupil.id, Assessment.subject == subject, Assessment.term == term)
                            .execution_options(populate_existing=True))
     assert assessment is not None
-    notified = notify(
+    item_key = f"assessment:{assessment.id}:{assessment.version}"
+    notify(
         db, clock, pupils_by_id([pupil.id]), area="assessments", type="assessment_published",
-        title=f"Nytt ämnesomdöme i {subject}", item_key=f"assessment:{assessment.id}:{assessment.version}",
-        link="/children/{pupil_id}/assessments",
+        title=f"Nytt ämnesomdöme i {subject}", item_key=item_key, link="/children/{pupil_id}/assessments",
     )
+    notified = notified_count(db, item_key)
     db.commit()
     return assessment, notified
 

@@ -16,6 +16,7 @@ from server.accounts.models import User
 from server.assessments.service import (
     PUBLISHERS,
     check_term,
+    notified_count,
     require_school_unit,
     school_pupil,
     term_sort_key,
@@ -95,8 +96,9 @@ def publish_portfolio(db: Session, settings: Settings, clock: Clock, staff: User
         db.add(PortfolioFile(entry_id=entry.id, filename=_safe_name(upload.filename), content_type=upload.content_type,
                              size=len(upload.data), storage_key=key))
     pupils = pupils_by_id([pupil_id]) if pupil_id is not None else pupils_of_groups([group_id])  # type: ignore[list-item]
-    notified = notify(db, clock, pupils, area="documentation", type="portfolio_published", title=f"Ny dokumentation: {title}"[:300],
-                      item_key=f"portfolio:{entry.id}", link="/children/{pupil_id}/documentation/portfolio")
+    notify(db, clock, pupils, area="documentation", type="portfolio_published", title=f"Ny dokumentation: {title}"[:300],
+           item_key=f"portfolio:{entry.id}", link="/children/{pupil_id}/documentation/portfolio")
+    notified = notified_count(db, f"portfolio:{entry.id}")
     db.commit()
     return entry, notified
 
@@ -138,8 +140,9 @@ def publish_iup(db: Session, clock: Clock, staff: User, *, pupil_id: int, term: 
         db.execute(update(IupPlan).where(IupPlan.pupil_id == pupil.id, IupPlan.term == term).values(version=IupPlan.version + 1, **values))
     plan = db.scalar(select(IupPlan).where(IupPlan.pupil_id == pupil.id, IupPlan.term == term).execution_options(populate_existing=True))
     assert plan is not None
-    notified = notify(db, clock, pupils_by_id([pupil.id]), area="documentation", type="iup_published", title=f"Ny IUP för {term}",
-                      item_key=f"iup:{plan.id}:{plan.version}", link="/children/{pupil_id}/documentation/iup")
+    notify(db, clock, pupils_by_id([pupil.id]), area="documentation", type="iup_published", title=f"Ny IUP för {term}",
+           item_key=f"iup:{plan.id}:{plan.version}", link="/children/{pupil_id}/documentation/iup")
+    notified = notified_count(db, f"iup:{plan.id}:{plan.version}")
     db.commit()
     return plan, notified
 
