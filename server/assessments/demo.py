@@ -9,8 +9,17 @@ from server.clock import Clock, local_today
 from server.config import Settings
 
 SUBJECTS = ["Svenska", "Matematik", "Engelska", "NO", "SO", "Idrott och hälsa"]
-TEACHER_OF_CLASS = {"1A": "lisa.ek", "2A": "omar.haddad", "3A": "omar.haddad", "4A": "karl.sund", "5A": "karl.sund",
-                    "6A": "mira.lund", "7A": "mira.lund", "8A": "petra.vik", "9A": "petra.vik"}
+TEACHER_OF_CLASS = {
+    "1A": "lisa.ek",
+    "2A": "omar.haddad",
+    "3A": "omar.haddad",
+    "4A": "karl.sund",
+    "5A": "karl.sund",
+    "6A": "mira.lund",
+    "7A": "mira.lund",
+    "8A": "petra.vik",
+    "9A": "petra.vik",
+}
 COMMENTS = {
     "insufficient": "{name} behöver mer stöd för att nå kunskapskraven. Vi lägger upp en plan tillsammans.",
     "acceptable": "{name} visar godtagbara kunskaper. Fortsätt att träna regelbundet, särskilt på att förklara hur du tänker.",
@@ -40,8 +49,19 @@ def seed(db: Session, clock: Clock, settings: Settings, world) -> None:  # type:
         for term in (previous, current):
             subjects = SUBJECTS if term == previous else SUBJECTS[:3]
             for subject in subjects:
-                level = rng.choices(["insufficient", "acceptable", "good", "very_good"], weights=[1, 4, 5, 3])[0]
-                db.add(Assessment(pupil_id=pupil.id, subject=subject, term=term, level=level,
-                                  comment=COMMENTS[level].format(name=pupil.first_name), published_by=teacher.id,
-                                  published_at=now, version=1))
+                level = rng.choices(
+                    ["insufficient", "acceptable", "good", "very_good"], weights=[1, 4, 5, 3]
+                )[0]
+                db.add(
+                    Assessment(
+                        pupil_id=pupil.id,
+                        subject=subject,
+                        term=term,
+                        level=level,
+                        comment=COMMENTS[level].format(name=pupil.first_name),
+                        published_by=teacher.id,
+                        published_at=now,
+                        version=1,
+                    )
+                )
     db.flush()

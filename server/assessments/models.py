@@ -19,8 +19,12 @@ class Assessment(Base):
     term: Mapped[str] = mapped_column(String(6))  # "HT2026" (autumn) | "VT2027" (spring)
     level: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
-    published_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     published_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)  # each publication notifies again
 
-    __table_args__ = (UniqueConstraint("pupil_id", "subject", "term", name="uq_assessment_pupil_subject_term"),)
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "subject", "term", name="uq_assessment_pupil_subject_term"),
+    )

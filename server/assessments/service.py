@@ -31,7 +31,12 @@ PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
 def notified_count(db: Session, item_key: str) -> int:
     """How many were notified of an item (counted, since INSERT … SELECT rowcount is not reliable
     on every driver)."""
-    return db.scalar(select(func.count()).select_from(Notification).where(Notification.item_key == item_key)) or 0
+    return (
+        db.scalar(
+            select(func.count()).select_from(Notification).where(Notification.item_key == item_key)
+        )
+        or 0
+    )
 
 
 def check_term(term: str) -> str:
@@ -55,10 +60,22 @@ def school_pupil(db: Session, pupil_id: int) -> Pupil:
 def require_school_unit(db: Session, pupil: Pupil) -> None:
     unit = db.get(Unit, pupil.unit_id)
     if unit is None or unit.kind != UnitKind.SCHOOL:
-        raise bad_request("school_only", "Assessments and documentation are for school pupils only.", "pupil_id")
+        raise bad_request(
+            "school_only", "Assessments and documentation are for school pupils only.", "pupil_id"
+        )
 
 
-def publish(db: Session, clock: Clock, staff: User, *, pupil_id: int, subject: str, term: str, level: str, comment: str) -> tuple[Assessment, int]:
+def publish(
+    db: Session,
+    clock: Clock,
+    staff: User,
+    *,
+    pupil_id: int,
+    subject: str,
+    term: str,
+    level: str,
+    comment: str,
+) -> tuple[Assessment, int]:
     pupil = school_pupil(db, pupil_id)
     require_staff_of_unit(db, staff, pupil.unit_id, PUBLISHERS)
     require_school_unit(db, pupil)
@@ -67,24 +84,55 @@ def publish(db: Session, clock: Clock, staff: User, *, pupil_id: int, subject: s
     if not subject:
         raise bad_request("subject_required", "Name the subject.", "subject")
     if level not in LEVELS:
-        raise bad_request("invalid_level", "The level is one of: " + ", ".join(LEVELS) + ".", "level")
+        raise bad_request(
+            "invalid_level", "The level is one of: " + ", ".join(LEVELS) + ".", "level"
+        )
     now = clock.now()
-    values = {"pupil_id": pupil.id, "subject": subject, "term": term, "level": level, "comment": comment.strip(),
-              "published_by": staff.id, "published_at": now, "version": 1}
+    values = {
+        "pupil_id": pupil.id,
+        "subject": subject,
+        "term": term,
+        "level": level,
+        "comment": comment.strip(),
+        "published_by": staff.id,
+        "published_at": now,
+        "version": 1,
+    }
     if not insert_ignoring_conflicts(db, Assessment, values, ["pupil_id", "subject", "term"]):
         # Published before: this publication replaces it (and notifies again).
         db.execute(
             update(Assessment)
-            .where(Assessment.pupil_id == pupil.id, Assessment.subject == subject, Assessment.term == term)
-            .values(level=level, comment=comment.strip(), published_by=staff.id, published_at=now, version=Assessment.version + 1)
+            .where(
+                Assessment.pupil_id == pupil.id,
+                Assessment.subject == subject,
+                Assessment.term == term,
+            )
+            .values(
+                level=level,
+                comment=comment.strip(),
+                published_by=staff.id,
+                published_at=now,
+                version=Assessment.version + 1,
+            )
         )
-    assessment = db.scalar(select(Assessment).where(Assessment.pupil_id == pupil.id, Assessment.subject == subject, Assessment.term == term)
-                           .execution_options(populate_existing=True))
+    assessment = db.scalar(
+        select(Assessment)
+        .where(
+            Assessment.pupil_id == pupil.id, Assessment.subject == subject, Assessment.term == term
+        )
+        .execution_options(populate_existing=True)
+    )
     assert assessment is not None
     item_key = f"assessment:{assessment.id}:{assessment.version}"
     notify(
-        db, clock, pupils_by_id([pupil.id]), area="assessments", type="assessment_published",
-        title=f"Nytt ämnesomdöme i {subject}", item_key=item_key, link="/children/{pupil_id}/assessments",
+        db,
+        clock,
+        pupils_by_id([pupil.id]),
+        area="assessments",
+        type="assessment_published",
+        title=f"Nytt ämnesomdöme i {subject}",
+        item_key=item_key,
+        link="/children/{pupil_id}/assessments",
     )
     notified = notified_count(db, item_key)
     db.commit()

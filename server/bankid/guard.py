@@ -16,6 +16,7 @@ def bankid_verified(principal: Principal, clock: Clock) -> bool:
 def require_bankid(principal: Principal, clock: Clock) -> None:
     if not bankid_verified(principal, clock):
         raise ApiError(
-            403, "bankid_required",
+            403,
+            "bankid_required",
             "Identify yourself with BankID to see this. If you don't have BankID, contact the school.",
         )

@@ -18,7 +18,10 @@ class Rfa:
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "RFA1": ("Starta BankID-appen.", "Start your BankID app."),
-    "RFA2": ("Du har inte BankID-appen installerad. Kontakta din bank.", "The BankID app is not installed. Please contact your bank."),
+    "RFA2": (
+        "Du har inte BankID-appen installerad. Kontakta din bank.",
+        "The BankID app is not installed. Please contact your bank.",
+    ),
     "RFA3": ("Åtgärden avbruten. Försök igen.", "Action cancelled. Please try again."),
     "RFA4": (
         "En identifiering eller underskrift för det här personnumret är redan påbörjad. Försök igen.",
@@ -96,7 +99,11 @@ OWN: dict[str, Rfa] = {
         "The BankID you used does not belong to this account. Identify yourself with your own BankID. "
         "If you don't have BankID, contact the school.",
     ),
-    "bankid_complete": Rfa("bankid_complete", "Klart! Du är identifierad med BankID.", "Done! You are identified with BankID."),
+    "bankid_complete": Rfa(
+        "bankid_complete",
+        "Klart! Du är identifierad med BankID.",
+        "Done! You are identified with BankID.",
+    ),
     "bankid_no_account": Rfa(
         "bankid_no_account",
         "Det finns inget konto i Skolhub för det här personnumret. Kontakta skolan eller förskolan.",
@@ -104,10 +111,23 @@ OWN: dict[str, Rfa] = {
     ),
 }
 
-PENDING_HINTS = {"outstandingTransaction", "noClient", "started", "userMrtd", "userCallConfirm", "userSign"}
+PENDING_HINTS = {
+    "outstandingTransaction",
+    "noClient",
+    "started",
+    "userMrtd",
+    "userCallConfirm",
+    "userSign",
+}
 FAILED_HINTS = {
-    "expiredTransaction", "certificateErr", "userCancel", "cancelled", "startFailed",
-    "userDeclinedCall", "notSupportedByUserApp", "transactionRiskBlocked",
+    "expiredTransaction",
+    "certificateErr",
+    "userCancel",
+    "cancelled",
+    "startFailed",
+    "userDeclinedCall",
+    "notSupportedByUserApp",
+    "transactionRiskBlocked",
 }
 
 
@@ -115,7 +135,11 @@ def for_pending(hint_code: str | None, *, on_this_device: bool) -> Rfa:
     """The message while an order is pending. An unknown pending hintCode gives RFA21."""
     if hint_code in ("outstandingTransaction", "noClient"):
         # Started with the autostart token on this device: "Trying to start your BankID app".
-        return RFA["RFA13"] if on_this_device and hint_code == "outstandingTransaction" else RFA["RFA1"]
+        return (
+            RFA["RFA13"]
+            if on_this_device and hint_code == "outstandingTransaction"
+            else RFA["RFA1"]
+        )
     if hint_code == "started":
         return RFA["RFA14"] if on_this_device else RFA["RFA15"]
     if hint_code in ("userSign", "userCallConfirm"):
@@ -144,6 +168,12 @@ def for_error(error_code: str) -> Rfa:
     """The message for an error answer from the RP API."""
     if error_code == "alreadyInProgress":
         return RFA["RFA4"]
-    if error_code in ("internalError", "maintenance", "requestTimeout", "tooManyRequests", "unavailable"):
+    if error_code in (
+        "internalError",
+        "maintenance",
+        "requestTimeout",
+        "tooManyRequests",
+        "unavailable",
+    ):
         return RFA["RFA5"]
     return RFA["RFA22"]

@@ -24,8 +24,16 @@ TEST_URL = "https://appapi2.test.bankid.com/rp/v6.0"
 
 # Documented error codes of the RP API (the body is {"errorCode", "details"}).
 ERROR_CODES = {
-    "alreadyInProgress", "invalidParameters", "unauthorized", "notFound", "methodNotAllowed",
-    "requestTimeout", "unsupportedMediaType", "internalError", "maintenance", "tooManyRequests",
+    "alreadyInProgress",
+    "invalidParameters",
+    "unauthorized",
+    "notFound",
+    "methodNotAllowed",
+    "requestTimeout",
+    "unsupportedMediaType",
+    "internalError",
+    "maintenance",
+    "tooManyRequests",
 }
 # Worth retrying later: the service is busy or down, not our request wrong.
 TRANSIENT = {"requestTimeout", "internalError", "maintenance", "tooManyRequests", "unavailable"}
@@ -77,15 +85,21 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-def build_ssl_context(ca_cert: str | None, client_cert: str | None, client_key: str | None, password: str | None) -> ssl.SSLContext:
+def build_ssl_context(
+    ca_cert: str | None, client_cert: str | None, client_key: str | None, password: str | None
+) -> ssl.SSLContext:
     """Trust only `ca_cert` (when given) and present the RP certificate (.p12/.pfx or PEM)."""
-    context = ssl.create_default_context(cafile=ca_cert) if ca_cert else ssl.create_default_context()
+    context = (
+        ssl.create_default_context(cafile=ca_cert) if ca_cert else ssl.create_default_context()
+    )
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if client_cert:
         if client_cert.lower().endswith((".p12", ".pfx")):
             _load_pkcs12(context, client_cert, password)
         else:
-            context.load_cert_chain(client_cert, keyfile=client_key or None, password=password or None)
+            context.load_cert_chain(
+                client_cert, keyfile=client_key or None, password=password or None
+            )
     return context
 
 
@@ -98,7 +112,9 @@ def _load_pkcs12(context: ssl.SSLContext, path: str, password: str | None) -> No
     )
 
     with open(path, "rb") as fh:
-        key, cert, extra = pkcs12.load_key_and_certificates(fh.read(), password.encode() if password else None)
+        key, cert, extra = pkcs12.load_key_and_certificates(
+            fh.read(), password.encode() if password else None
+        )
     if key is None or cert is None:
         raise ValueError("the PKCS#12 file holds no key and certificate")
     # ssl only loads PEM files: write them to a private temporary directory, load, remove.
@@ -110,7 +126,11 @@ def _load_pkcs12(context: ssl.SSLContext, path: str, password: str | None) -> No
             for other in extra or []:
                 out.write(other.public_bytes(Encoding.PEM))
         with open(os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as out:
-            out.write(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(passphrase)))
+            out.write(
+                key.private_bytes(
+                    Encoding.PEM, PrivateFormat.PKCS8, BestAvailableEncryption(passphrase)
+                )
+            )
         context.load_cert_chain(cert_path, key_path, password=passphrase)
 
 
@@ -129,13 +149,17 @@ class RpClient:
         scheme = urlsplit(self.base_url).scheme
         if scheme == "http":
             if not _is_loopback(self.base_url):
-                raise ValueError("BankID needs HTTPS with a client certificate; plain HTTP only to a local simulator")
+                raise ValueError(
+                    "BankID needs HTTPS with a client certificate; plain HTTP only to a local simulator"
+                )
             verify: ssl.SSLContext | bool = False
         elif scheme == "https":
             verify = build_ssl_context(ca_cert, client_cert, client_key, client_cert_password)
         else:
             raise ValueError(f"unsupported BankID base URL: {base_url!r}")
-        self._http = httpx.Client(verify=verify, timeout=timeout, headers={"Content-Type": "application/json"})
+        self._http = httpx.Client(
+            verify=verify, timeout=timeout, headers={"Content-Type": "application/json"}
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RpClient:
@@ -166,11 +190,31 @@ class RpClient:
             return data
         if isinstance(data, dict) and isinstance(data.get("errorCode"), str):
             raise BankIdError(data["errorCode"], str(data.get("details", "")), response.status_code)
-        by_status = {400: "invalidParameters", 401: "unauthorized", 403: "unauthorized", 404: "notFound", 405: "methodNotAllowed",
-                     408: "requestTimeout", 415: "unsupportedMediaType", 429: "tooManyRequests", 500: "internalError", 503: "maintenance"}
-        raise BankIdError(by_status.get(response.status_code, "internalError"), f"HTTP {response.status_code}", response.status_code)
+        by_status = {
+            400: "invalidParameters",
+            401: "unauthorized",
+            403: "unauthorized",
+            404: "notFound",
+            405: "methodNotAllowed",
+            408: "requestTimeout",
+            415: "unsupportedMediaType",
+            429: "tooManyRequests",
+            500: "internalError",
+            503: "maintenance",
+        }
+        raise BankIdError(
+            by_status.get(response.status_code, "internalError"),
+            f"HTTP {response.status_code}",
+            response.status_code,
+        )
 
-    def auth(self, end_user_ip: str, *, personal_number: str | None = None, user_visible_data: str | None = None) -> AuthAnswer:
+    def auth(
+        self,
+        end_user_ip: str,
+        *,
+        personal_number: str | None = None,
+        user_visible_data: str | None = None,
+    ) -> AuthAnswer:
         import base64
 
         body: dict[str, Any] = {"endUserIp": end_user_ip}
@@ -181,7 +225,12 @@ class RpClient:
             body["userVisibleDataFormat"] = "simpleMarkdownV1"
         data = self._post("auth", body)
         try:
-            return AuthAnswer(str(data["orderRef"]), str(data["autoStartToken"]), str(data["qrStartToken"]), str(data["qrStartSecret"]))
+            return AuthAnswer(
+                str(data["orderRef"]),
+                str(data["autoStartToken"]),
+                str(data["qrStartToken"]),
+                str(data["qrStartSecret"]),
+            )
         except KeyError as exc:
             raise BankIdError("internalError", "incomplete auth answer") from exc
 

@@ -60,25 +60,53 @@ def _error_to_api(exc: BankIdError) -> ApiError:
     return ApiError(502, "bankid_error", message.en)
 
 
-def start_order(db: Session, settings: Settings, clock: Clock, rp: RpClient, *, purpose: str, on_this_device: bool,
-                principal: Principal | None, address: str) -> OrderView:
+def start_order(
+    db: Session,
+    settings: Settings,
+    clock: Clock,
+    rp: RpClient,
+    *,
+    purpose: str,
+    on_this_device: bool,
+    principal: Principal | None,
+    address: str,
+) -> OrderView:
     personal_number = None
     if purpose == STEP_UP:
         if principal is None:
-            raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "not_authenticated",
+                "Sign in to continue.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         personal_number = principal.user.personnummer
         if not personal_number:
-            raise ApiError(409, "bankid_no_personnummer", "Your account has no personnummer for BankID. Contact the school.")
+            raise ApiError(
+                409,
+                "bankid_no_personnummer",
+                "Your account has no personnummer for BankID. Contact the school.",
+            )
     try:
-        answer = rp.auth(_ip(address), personal_number=personal_number, user_visible_data="Skolhub: identifiering")
+        answer = rp.auth(
+            _ip(address),
+            personal_number=personal_number,
+            user_visible_data="Skolhub: identifiering",
+        )
     except BankIdError as exc:
         raise _error_to_api(exc) from exc
     order = BankIdOrder(
-        public_id=secrets.token_urlsafe(24), purpose=purpose,
+        public_id=secrets.token_urlsafe(24),
+        purpose=purpose,
         user_id=principal.user.id if principal and purpose == STEP_UP else None,
         session_id=principal.session.id if principal and purpose == STEP_UP else None,
-        order_ref=answer.order_ref, auto_start_token=answer.auto_start_token, qr_start_token=answer.qr_start_token,
-        qr_start_secret=answer.qr_start_secret, on_this_device=on_this_device, started_at=clock.now(), status="pending",
+        order_ref=answer.order_ref,
+        auto_start_token=answer.auto_start_token,
+        qr_start_token=answer.qr_start_token,
+        qr_start_secret=answer.qr_start_secret,
+        on_this_device=on_this_device,
+        started_at=clock.now(),
+        status="pending",
         hint_code="outstandingTransaction",
     )
     db.add(order)
@@ -120,18 +148,42 @@ def _load(db: Session, public_id: str, principal: Principal | None) -> BankIdOrd
     return order
 
 
-def _finish(db: Session, clock: Clock, order: BankIdOrder, status: str, *, hint_code: str | None = None,
-            error_code: str | None = None, user_id: int | None = None) -> bool:
+def _finish(
+    db: Session,
+    clock: Clock,
+    order: BankIdOrder,
+    status: str,
+    *,
+    hint_code: str | None = None,
+    error_code: str | None = None,
+    user_id: int | None = None,
+) -> bool:
     """Move a pending order to its end state, once (the guarded UPDATE decides who wins)."""
-    values: dict[str, object] = {"status": status, "hint_code": hint_code, "error_code": error_code,
-                                 "finished_at": clock.now(), "qr_start_secret": ""}
+    values: dict[str, object] = {
+        "status": status,
+        "hint_code": hint_code,
+        "error_code": error_code,
+        "finished_at": clock.now(),
+        "qr_start_secret": "",
+    }
     if user_id is not None:
         values["user_id"] = user_id
-    done = db.execute(update(BankIdOrder).where(BankIdOrder.id == order.id, BankIdOrder.status == "pending").values(**values))
+    done = db.execute(
+        update(BankIdOrder)
+        .where(BankIdOrder.id == order.id, BankIdOrder.status == "pending")
+        .values(**values)
+    )
     return (done.rowcount or 0) == 1
 
 
-def poll_order(db: Session, settings: Settings, clock: Clock, rp: RpClient, public_id: str, principal: Principal | None) -> OrderView:
+def poll_order(
+    db: Session,
+    settings: Settings,
+    clock: Clock,
+    rp: RpClient,
+    public_id: str,
+    principal: Principal | None,
+) -> OrderView:
     order = _load(db, public_id, principal)
     if order.status != "pending":
         return _delivered(db, clock, order)
@@ -139,8 +191,15 @@ def poll_order(db: Session, settings: Settings, clock: Clock, rp: RpClient, publ
     # Claim this poll's collect: at most one collect per order per poll interval, across processes.
     claimed = db.execute(
         update(BankIdOrder)
-        .where(BankIdOrder.id == order.id, BankIdOrder.status == "pending",
-               or_(BankIdOrder.last_collect_at.is_(None), BankIdOrder.last_collect_at <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9)))
+        .where(
+            BankIdOrder.id == order.id,
+            BankIdOrder.status == "pending",
+            or_(
+                BankIdOrder.last_collect_at.is_(None),
+                BankIdOrder.last_collect_at
+                <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9),
+            ),
+        )
         .values(last_collect_at=now)
     ).rowcount
     db.commit()
@@ -160,7 +219,9 @@ def poll_order(db: Session, settings: Settings, clock: Clock, rp: RpClient, publ
     return _delivered(db, clock, order, issued)
 
 
-def _collect_failed(db: Session, settings: Settings, clock: Clock, order: BankIdOrder, exc: BankIdError) -> None:
+def _collect_failed(
+    db: Session, settings: Settings, clock: Clock, order: BankIdOrder, exc: BankIdError
+) -> None:
     age = (clock.now() - as_utc(order.started_at)).total_seconds()
     if exc.transient:
         # BankID is busy or down: keep polling, but not past the order's lifetime.
@@ -171,13 +232,19 @@ def _collect_failed(db: Session, settings: Settings, clock: Clock, order: BankId
     _finish(db, clock, order, "failed", error_code=exc.error_code)
 
 
-def _apply(db: Session, settings: Settings, clock: Clock, order: BankIdOrder, answer: CollectAnswer) -> IssuedSession | None:
+def _apply(
+    db: Session, settings: Settings, clock: Clock, order: BankIdOrder, answer: CollectAnswer
+) -> IssuedSession | None:
     if answer.status == "failed":
         _finish(db, clock, order, "failed", hint_code=answer.hint_code or "unknown")
         return None
     if answer.status != "complete":
         # pending, or a status newer than this code: keep polling and show the hint's message.
-        db.execute(update(BankIdOrder).where(BankIdOrder.id == order.id, BankIdOrder.status == "pending").values(hint_code=answer.hint_code))
+        db.execute(
+            update(BankIdOrder)
+            .where(BankIdOrder.id == order.id, BankIdOrder.status == "pending")
+            .values(hint_code=answer.hint_code)
+        )
         return None
     pnr = answer.personal_number
     verified_until = clock.now() + timedelta(minutes=settings.bankid_verification_minutes)
@@ -187,10 +254,18 @@ def _apply(db: Session, settings: Settings, clock: Clock, order: BankIdOrder, an
             _finish(db, clock, order, "failed", error_code="bankid_personnummer_mismatch")
             return None
         if _finish(db, clock, order, "complete"):
-            db.execute(update(AuthSession).where(AuthSession.id == order.session_id).values(bankid_verified_until=verified_until))
+            db.execute(
+                update(AuthSession)
+                .where(AuthSession.id == order.session_id)
+                .values(bankid_verified_until=verified_until)
+            )
         return None
     # Login with BankID instead of username and password.
-    user = db.scalar(select(User).where(User.personnummer == pnr, User.is_active.is_(True))) if pnr else None
+    user = (
+        db.scalar(select(User).where(User.personnummer == pnr, User.is_active.is_(True)))
+        if pnr
+        else None
+    )
     if user is None:
         _finish(db, clock, order, "failed", error_code="bankid_no_account")
         return None
@@ -199,11 +274,17 @@ def _apply(db: Session, settings: Settings, clock: Clock, order: BankIdOrder, an
     issued = start_session(db, settings, clock, user, method="bankid")
     issued.session.bankid_verified_until = verified_until
     db.flush()
-    db.execute(update(BankIdOrder).where(BankIdOrder.id == order.id).values(result_session_id=issued.session.id, session_delivered=True))
+    db.execute(
+        update(BankIdOrder)
+        .where(BankIdOrder.id == order.id)
+        .values(result_session_id=issued.session.id, session_delivered=True)
+    )
     return issued
 
 
-def _delivered(db: Session, clock: Clock, order: BankIdOrder, issued: IssuedSession | None = None) -> OrderView:
+def _delivered(
+    db: Session, clock: Clock, order: BankIdOrder, issued: IssuedSession | None = None
+) -> OrderView:
     verified_until = None
     if order.status == "complete":
         session_id = order.session_id if order.purpose == STEP_UP else order.result_session_id
@@ -212,7 +293,9 @@ def _delivered(db: Session, clock: Clock, order: BankIdOrder, issued: IssuedSess
     return _view(order, clock, verified_until=verified_until, issued=issued)
 
 
-def cancel_order(db: Session, clock: Clock, rp: RpClient, public_id: str, principal: Principal | None) -> OrderView:
+def cancel_order(
+    db: Session, clock: Clock, rp: RpClient, public_id: str, principal: Principal | None
+) -> OrderView:
     order = _load(db, public_id, principal)
     if order.status == "pending":
         try:

@@ -43,9 +43,16 @@ RETENTION = timedelta(minutes=10)  # a finished order can be collected this long
 QR_TOLERANCE_SECONDS = 30  # how stale scanned QR content may be
 
 ERROR_STATUS = {
-    "alreadyInProgress": 400, "invalidParameters": 400, "unauthorized": 401, "notFound": 404,
-    "methodNotAllowed": 405, "requestTimeout": 408, "unsupportedMediaType": 415, "tooManyRequests": 429,
-    "internalError": 500, "maintenance": 503,
+    "alreadyInProgress": 400,
+    "invalidParameters": 400,
+    "unauthorized": 401,
+    "notFound": 404,
+    "methodNotAllowed": 405,
+    "requestTimeout": 408,
+    "unsupportedMediaType": 415,
+    "tooManyRequests": 429,
+    "internalError": 500,
+    "maintenance": 503,
 }
 
 # (personal number, display name) pairs the demo page offers.
@@ -75,7 +82,9 @@ class SimOrder:
 
 
 def _error(code: str, details: str) -> JSONResponse:
-    return JSONResponse({"errorCode": code, "details": details}, status_code=ERROR_STATUS.get(code, 400))
+    return JSONResponse(
+        {"errorCode": code, "details": details}, status_code=ERROR_STATUS.get(code, 400)
+    )
 
 
 class BankIdSimulator:
@@ -97,7 +106,11 @@ class BankIdSimulator:
     def _refresh(self, order: SimOrder) -> None:
         now = self.clock.now()
         if order.status == "pending" and now - order.created_at >= ORDER_TTL:
-            order.status, order.hint_code, order.finished_at = "failed", "expiredTransaction", order.created_at + ORDER_TTL
+            order.status, order.hint_code, order.finished_at = (
+                "failed",
+                "expiredTransaction",
+                order.created_at + ORDER_TTL,
+            )
 
     def _get(self, order_ref: Any) -> SimOrder:
         if not isinstance(order_ref, str) or not order_ref:
@@ -124,7 +137,9 @@ class BankIdSimulator:
             if not isinstance(requirement, dict):
                 raise SimError("invalidParameters", "Invalid requirement.")
             pnr = requirement.get("personalNumber")
-            if pnr is not None and (not isinstance(pnr, str) or len(pnr) != 12 or not pnr.isdigit()):
+            if pnr is not None and (
+                not isinstance(pnr, str) or len(pnr) != 12 or not pnr.isdigit()
+            ):
                 raise SimError("invalidParameters", "Invalid personalNumber.")
             if "userVisibleData" in body:
                 try:
@@ -136,15 +151,28 @@ class BankIdSimulator:
                     self._refresh(other)
                     if other.status == "pending" and other.personal_number == pnr:
                         # BankID aborts both: the new request and the order already in progress.
-                        other.status, other.hint_code, other.finished_at = "failed", "cancelled", self.clock.now()
+                        other.status, other.hint_code, other.finished_at = (
+                            "failed",
+                            "cancelled",
+                            self.clock.now(),
+                        )
                         raise SimError("alreadyInProgress", "Order already in progress for pno")
             order = SimOrder(
-                order_ref=str(uuid.uuid4()), auto_start_token=str(uuid.uuid4()), qr_start_token=str(uuid.uuid4()),
-                qr_start_secret=str(uuid.uuid4()), created_at=self.clock.now(), end_user_ip=str(ip), personal_number=pnr,
+                order_ref=str(uuid.uuid4()),
+                auto_start_token=str(uuid.uuid4()),
+                qr_start_token=str(uuid.uuid4()),
+                qr_start_secret=str(uuid.uuid4()),
+                created_at=self.clock.now(),
+                end_user_ip=str(ip),
+                personal_number=pnr,
             )
             self._orders[order.order_ref] = order
-            return {"orderRef": order.order_ref, "autoStartToken": order.auto_start_token,
-                    "qrStartToken": order.qr_start_token, "qrStartSecret": order.qr_start_secret}
+            return {
+                "orderRef": order.order_ref,
+                "autoStartToken": order.auto_start_token,
+                "qrStartToken": order.qr_start_token,
+                "qrStartSecret": order.qr_start_secret,
+            }
 
     def collect(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
@@ -187,11 +215,21 @@ class BankIdSimulator:
             order.status, order.finished_at = "complete", now
             order.hint_code = ""
             order.completion_data = {
-                "user": {"personalNumber": personal_number, "name": full, "givenName": given, "surname": surname},
-                "device": {"ipAddress": order.end_user_ip, "uhi": base64.b64encode(secrets.token_bytes(12)).decode()},
+                "user": {
+                    "personalNumber": personal_number,
+                    "name": full,
+                    "givenName": given,
+                    "surname": surname,
+                },
+                "device": {
+                    "ipAddress": order.end_user_ip,
+                    "uhi": base64.b64encode(secrets.token_bytes(12)).decode(),
+                },
                 "bankIdIssueDate": (now - timedelta(days=400)).date().isoformat(),
                 "stepUp": {"mrtd": False},
-                "signature": base64.b64encode(f"<simulated-signature orderRef='{order.order_ref}'/>".encode()).decode(),
+                "signature": base64.b64encode(
+                    f"<simulated-signature orderRef='{order.order_ref}'/>".encode()
+                ).decode(),
                 "ocspResponse": base64.b64encode(b"simulated-ocsp-response").decode(),
             }
 
@@ -249,7 +287,10 @@ class BankIdSimulator:
         with self._lock:
             for order in self._orders.values():
                 self._refresh(order)
-            return sorted((o for o in self._orders.values() if o.status == "pending"), key=lambda o: o.created_at)
+            return sorted(
+                (o for o in self._orders.values() if o.status == "pending"),
+                key=lambda o: o.created_at,
+            )
 
 
 # --- the HTTP app ------------------------------------------------------------------------------
@@ -257,7 +298,9 @@ class BankIdSimulator:
 
 def create_simulator_app(clock: Clock, people: PeopleProvider | None = None) -> FastAPI:
     sim = BankIdSimulator(clock, people)
-    app = FastAPI(title="BankID simulator (Skolhub)", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="BankID simulator (Skolhub)", docs_url=None, redoc_url=None, openapi_url=None
+    )
     app.state.simulator = sim
 
     @app.exception_handler(SimError)
@@ -270,7 +313,10 @@ def create_simulator_app(clock: Clock, people: PeopleProvider | None = None) -> 
         return _error(code, str(exc.detail))
 
     async def _json(request: Request) -> dict[str, Any]:
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        if (
+            request.headers.get("content-type", "").split(";")[0].strip().lower()
+            != "application/json"
+        ):
             raise SimError("unsupportedMediaType", "Content-Type must be application/json.")
         try:
             body = await request.json()
@@ -295,8 +341,15 @@ def create_simulator_app(clock: Clock, people: PeopleProvider | None = None) -> 
     # Test and demo controls (not part of BankID's API).
     @app.get("/sim/orders")
     def sim_orders() -> list[dict[str, Any]]:
-        return [{"orderRef": o.order_ref, "personalNumber": o.personal_number, "hintCode": o.hint_code,
-                 "createdAt": o.created_at.isoformat()} for o in sim.pending_orders()]
+        return [
+            {
+                "orderRef": o.order_ref,
+                "personalNumber": o.personal_number,
+                "hintCode": o.hint_code,
+                "createdAt": o.created_at.isoformat(),
+            }
+            for o in sim.pending_orders()
+        ]
 
     @app.post("/sim/scan")
     async def sim_scan(request: Request) -> dict[str, str]:
@@ -304,7 +357,9 @@ def create_simulator_app(clock: Clock, people: PeopleProvider | None = None) -> 
 
     @app.post("/sim/autostart")
     async def sim_autostart(request: Request) -> dict[str, str]:
-        return {"orderRef": sim.open_autostart(str((await _json(request)).get("autoStartToken", "")))}
+        return {
+            "orderRef": sim.open_autostart(str((await _json(request)).get("autoStartToken", "")))
+        }
 
     @app.post("/sim/orders/{order_ref}/complete")
     async def sim_complete(order_ref: str, request: Request) -> dict[str, str]:
@@ -348,7 +403,11 @@ def create_simulator_app(clock: Clock, people: PeopleProvider | None = None) -> 
         form = await request.form()
         base = request.scope.get("root_path", "")
         ref, action = str(form.get("order_ref", "")), str(form.get("action", ""))
-        pnr = "".join(ch for ch in str(form.get("typed_personnummer") or form.get("personnummer") or "") if ch.isdigit())
+        pnr = "".join(
+            ch
+            for ch in str(form.get("typed_personnummer") or form.get("personnummer") or "")
+            if ch.isdigit()
+        )
         try:
             if action == "identify":
                 sim.complete(ref, pnr)
@@ -391,7 +450,11 @@ def _page(base: str, sim: BankIdSimulator, note: str) -> str:
             for p, n in people
         )
         waiting = int((now - order.created_at).total_seconds())
-        who = f"för {esc(order.personal_number[:8])}-****" if order.personal_number else "vem som helst"
+        who = (
+            f"för {esc(order.personal_number[:8])}-****"
+            if order.personal_number
+            else "vem som helst"
+        )
         rows.append(
             f'<li><form method="post" action="{esc(base)}/app/action">'
             f'<input type="hidden" name="order_ref" value="{esc(order.order_ref)}">'
@@ -408,7 +471,7 @@ def _page(base: str, sim: BankIdSimulator, note: str) -> str:
 <style>body{{font-family:sans-serif;max-width:46rem;margin:2rem auto}} li{{margin:1rem 0}} .note{{background:#eef;padding:.5rem}}</style>
 </head><body>
 <h1>BankID-appen <small>(simulator för Skolhubs demo)</small></h1>
-{f'<p class="note">{esc(note)}</p>' if note else ''}
+{f'<p class="note">{esc(note)}</p>' if note else ""}
 <h2>Väntande identifieringar</h2>
 <ul>{listing}</ul>
 <h2>Läs av QR-kod</h2>
@@ -429,8 +492,12 @@ def people_from_database(factory: Any) -> PeopleProvider:
         with factory() as db:
             rows = db.execute(
                 select(User.personnummer, User.first_name, User.last_name, User.username)
-                .where(User.personnummer.is_not(None), User.kind.in_([UserKind.GUARDIAN.value, UserKind.STUDENT.value]))
-                .order_by(User.username.is_(None), User.last_name, User.first_name).limit(300)
+                .where(
+                    User.personnummer.is_not(None),
+                    User.kind.in_([UserKind.GUARDIAN.value, UserKind.STUDENT.value]),
+                )
+                .order_by(User.username.is_(None), User.last_name, User.first_name)
+                .limit(300)
             ).all()
         return [(pnr, f"{first} {last}") for pnr, first, last, _username in rows]
 

@@ -17,11 +17,17 @@ class PortfolioEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
     # Exactly one of pupil_id / group_id: one pupil's entry, or the whole group's.
-    pupil_id: Mapped[int | None] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id", ondelete="CASCADE"), index=True)
+    pupil_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pupil.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_group.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    published_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     published_at: Mapped[datetime]
 
 
@@ -33,7 +39,9 @@ class PortfolioFile(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    storage_key: Mapped[str] = mapped_column(String(80), unique=True)  # file name under upload_dir/portfolio
+    storage_key: Mapped[str] = mapped_column(
+        String(80), unique=True
+    )  # file name under upload_dir/portfolio
 
     __table_args__ = (Index("ix_portfolio_file_entry", "entry_id", "id"),)
 
@@ -48,7 +56,9 @@ class IupPlan(Base):
     school_actions: Mapped[str] = mapped_column(Text, default="")  # how the school supports it
     pupil_actions: Mapped[str] = mapped_column(Text, default="")
     guardian_actions: Mapped[str] = mapped_column(Text, default="")
-    published_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    published_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     published_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1)
 

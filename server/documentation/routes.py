@@ -30,7 +30,12 @@ from server.school.models import Group
 
 router = APIRouter(tags=["documentation"])
 
-register_box("documentation", 100, lambda db, user, pupil, clock: unseen(db, user, pupil, "documentation"), school_only=True)
+register_box(
+    "documentation",
+    100,
+    lambda db, user, pupil, clock: unseen(db, user, pupil, "documentation"),
+    school_only=True,
+)
 
 
 def _teacher(db: Session, user_id: int | None) -> str | None:
@@ -38,26 +43,55 @@ def _teacher(db: Session, user_id: int | None) -> str | None:
     return user.name if user else None
 
 
-def entry_out(db: Session, pupil_id: int | None, entry: PortfolioEntry, files: list[PortfolioFile]) -> PortfolioEntryOut:
+def entry_out(
+    db: Session, pupil_id: int | None, entry: PortfolioEntry, files: list[PortfolioFile]
+) -> PortfolioEntryOut:
     group = db.get(Group, entry.group_id) if entry.group_id else None
     return PortfolioEntryOut(
-        id=entry.id, title=entry.title, body=entry.body, for_group=entry.group_id is not None, group_name=group.name if group else None,
-        teacher_name=_teacher(db, entry.published_by), published_at=entry.published_at,
-        files=[PortfolioFileOut(id=f.id, filename=f.filename, content_type=f.content_type, size=f.size,
-                                url=f"/api/v1/children/{pupil_id}/documentation/portfolio/{entry.id}/files/{f.id}" if pupil_id else "")
-               for f in files],
+        id=entry.id,
+        title=entry.title,
+        body=entry.body,
+        for_group=entry.group_id is not None,
+        group_name=group.name if group else None,
+        teacher_name=_teacher(db, entry.published_by),
+        published_at=entry.published_at,
+        files=[
+            PortfolioFileOut(
+                id=f.id,
+                filename=f.filename,
+                content_type=f.content_type,
+                size=f.size,
+                url=f"/api/v1/children/{pupil_id}/documentation/portfolio/{entry.id}/files/{f.id}"
+                if pupil_id
+                else "",
+            )
+            for f in files
+        ],
     )
 
 
 def iup_out(db: Session, plan: IupPlan) -> IupOut:
-    return IupOut(id=plan.id, pupil_id=plan.pupil_id, term=plan.term, goals=plan.goals, school_actions=plan.school_actions,
-                  pupil_actions=plan.pupil_actions, guardian_actions=plan.guardian_actions,
-                  teacher_name=_teacher(db, plan.published_by), published_at=plan.published_at)
+    return IupOut(
+        id=plan.id,
+        pupil_id=plan.pupil_id,
+        term=plan.term,
+        goals=plan.goals,
+        school_actions=plan.school_actions,
+        pupil_actions=plan.pupil_actions,
+        guardian_actions=plan.guardian_actions,
+        teacher_name=_teacher(db, plan.published_by),
+        published_at=plan.published_at,
+    )
 
 
-@router.get("/children/{pupil_id}/documentation/portfolio", response_model=list[PortfolioEntryOut],
-            summary="The child's Portfolio; needs a BankID-verified session (R54, R5)")
-def list_portfolio(pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> list[PortfolioEntryOut]:
+@router.get(
+    "/children/{pupil_id}/documentation/portfolio",
+    response_model=list[PortfolioEntryOut],
+    summary="The child's Portfolio; needs a BankID-verified session (R54, R5)",
+)
+def list_portfolio(
+    pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
+) -> list[PortfolioEntryOut]:
     require_pupil(db, principal.user, pupil_id)
     require_bankid(principal, clock)
     entries = service.portfolio_for_pupil(db, pupil_id)
@@ -67,23 +101,42 @@ def list_portfolio(pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock:
     return out
 
 
-@router.get("/children/{pupil_id}/documentation/portfolio/{entry_id}/files/{file_id}", response_class=FileResponse,
-            summary="A file of a Portfolio entry; needs a BankID-verified session (R54, R5)")
-def portfolio_file(pupil_id: int, entry_id: int, file_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep,
-                   settings: SettingsDep) -> FileResponse:
+@router.get(
+    "/children/{pupil_id}/documentation/portfolio/{entry_id}/files/{file_id}",
+    response_class=FileResponse,
+    summary="A file of a Portfolio entry; needs a BankID-verified session (R54, R5)",
+)
+def portfolio_file(
+    pupil_id: int,
+    entry_id: int,
+    file_id: int,
+    principal: CurrentPrincipal,
+    db: DbDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> FileResponse:
     require_pupil(db, principal.user, pupil_id)
     require_bankid(principal, clock)
     file = service.file_for_pupil(db, pupil_id, entry_id, file_id)
     path = service.portfolio_dir(settings) / file.storage_key
     if not path.is_file():
         raise not_found("file")
-    return FileResponse(path, media_type=file.content_type, filename=file.filename,
-                        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    return FileResponse(
+        path,
+        media_type=file.content_type,
+        filename=file.filename,
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+    )
 
 
-@router.get("/children/{pupil_id}/documentation/iup", response_model=list[IupOut],
-            summary="The child's IUP, newest term first; needs a BankID-verified session (R54, R5)")
-def list_iup(pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> list[IupOut]:
+@router.get(
+    "/children/{pupil_id}/documentation/iup",
+    response_model=list[IupOut],
+    summary="The child's IUP, newest term first; needs a BankID-verified session (R54, R5)",
+)
+def list_iup(
+    pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
+) -> list[IupOut]:
     require_pupil(db, principal.user, pupil_id)
     require_bankid(principal, clock)
     out = [iup_out(db, p) for p in service.iup_for_pupil(db, pupil_id)]
@@ -91,10 +144,18 @@ def list_iup(pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: Clock
     return out
 
 
-@router.post("/staff/documentation/portfolio", response_model=PortfolioPublishedOut, status_code=201, tags=["staff"],
-             summary="Publish a Portfolio entry with text and files to a pupil or a group (R54)")
+@router.post(
+    "/staff/documentation/portfolio",
+    response_model=PortfolioPublishedOut,
+    status_code=201,
+    tags=["staff"],
+    summary="Publish a Portfolio entry with text and files to a pupil or a group (R54)",
+)
 async def publish_portfolio_entry(
-    principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep,
+    principal: CurrentPrincipal,
+    db: DbDep,
+    clock: ClockDep,
+    settings: SettingsDep,
     title: Annotated[str, Form(max_length=200)],
     body: Annotated[str, Form(max_length=20000)] = "",
     pupil_id: Annotated[int | None, Form()] = None,
@@ -105,22 +166,54 @@ async def publish_portfolio_entry(
     uploads = []
     for upload in files or []:
         data = await upload.read(service.MAX_FILE_BYTES + 1)
-        uploads.append(service.Upload(upload.filename or "fil", (upload.content_type or "").split(";")[0].strip().lower(), data))
+        uploads.append(
+            service.Upload(
+                upload.filename or "fil",
+                (upload.content_type or "").split(";")[0].strip().lower(),
+                data,
+            )
+        )
 
     def publish() -> PortfolioPublishedOut:
-        entry, notified = service.publish_portfolio(db, settings, clock, principal.user, title=title, body=body, pupil_id=pupil_id,
-                                                    group_id=group_id, files=uploads)
+        entry, notified = service.publish_portfolio(
+            db,
+            settings,
+            clock,
+            principal.user,
+            title=title,
+            body=body,
+            pupil_id=pupil_id,
+            group_id=group_id,
+            files=uploads,
+        )
         saved = service.files_of(db, [entry.id])[entry.id]
-        return PortfolioPublishedOut(**entry_out(db, entry.pupil_id, entry, saved).model_dump(), notified=notified)
+        return PortfolioPublishedOut(
+            **entry_out(db, entry.pupil_id, entry, saved).model_dump(), notified=notified
+        )
 
     return await run_in_threadpool(publish)
 
 
-@router.post("/staff/documentation/iup", response_model=IupPublishedOut, status_code=201, tags=["staff"],
-             summary="Publish a pupil's IUP for a term (R54)")
-def publish_iup(body: IupIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> IupPublishedOut:
+@router.post(
+    "/staff/documentation/iup",
+    response_model=IupPublishedOut,
+    status_code=201,
+    tags=["staff"],
+    summary="Publish a pupil's IUP for a term (R54)",
+)
+def publish_iup(
+    body: IupIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
+) -> IupPublishedOut:
     require_staff(principal.user)
-    plan, notified = service.publish_iup(db, clock, principal.user, pupil_id=body.pupil_id, term=body.term, goals=body.goals,
-                                         school_actions=body.school_actions, pupil_actions=body.pupil_actions,
-                                         guardian_actions=body.guardian_actions)
+    plan, notified = service.publish_iup(
+        db,
+        clock,
+        principal.user,
+        pupil_id=body.pupil_id,
+        term=body.term,
+        goals=body.goals,
+        school_actions=body.school_actions,
+        pupil_actions=body.pupil_actions,
+        guardian_actions=body.guardian_actions,
+    )
     return IupPublishedOut(**iup_out(db, plan).model_dump(), notified=notified)

@@ -37,7 +37,14 @@ class ServerThread:
 
     def __init__(self, app: Any, **ssl_options: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off", **ssl_options)
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            **ssl_options,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -73,7 +80,10 @@ class Sim:
         return str(response.json()["orderRef"])
 
     def complete(self, order_ref: str, personal_number: str) -> None:
-        response = self.http.post(f"{self.base_url}/sim/orders/{order_ref}/complete", json={"personalNumber": personal_number})
+        response = self.http.post(
+            f"{self.base_url}/sim/orders/{order_ref}/complete",
+            json={"personalNumber": personal_number},
+        )
         assert response.status_code == 200, response.text
 
     def control(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
@@ -106,23 +116,56 @@ def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def _cert(subject: str, key: ec.EllipticCurvePrivateKey, issuer: x509.Name, issuer_key: ec.EllipticCurvePrivateKey, *, ca: bool,
-          server: bool = False, client: bool = False) -> x509.Certificate:
+def _cert(
+    subject: str,
+    key: ec.EllipticCurvePrivateKey,
+    issuer: x509.Name,
+    issuer_key: ec.EllipticCurvePrivateKey,
+    *,
+    ca: bool,
+    server: bool = False,
+    client: bool = False,
+) -> x509.Certificate:
     now = dt.datetime.now(dt.UTC)
     builder = (
-        x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(issuer).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
     if ca:
-        builder = builder.add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-                                                      key_encipherment=False, data_encipherment=False, key_agreement=False,
-                                                      encipher_only=False, decipher_only=False), critical=True)
+        builder = builder.add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
     if server:
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]), critical=False)
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
     if client:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False
+        )
     return builder.sign(issuer_key, hashes.SHA256())
 
 
@@ -140,32 +183,64 @@ def make_pki(folder: Path) -> Pki:
     files = {
         "ca.pem": ca.public_bytes(pem),
         "server.pem": server.public_bytes(pem),
-        "server.key": server_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
-        "client.p12": pkcs12.serialize_key_and_certificates(b"rp", client_key, client, None,
-                                                            serialization.BestAvailableEncryption(password.encode())),
+        "server.key": server_key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        "client.p12": pkcs12.serialize_key_and_certificates(
+            b"rp",
+            client_key,
+            client,
+            None,
+            serialization.BestAvailableEncryption(password.encode()),
+        ),
         "client.pem": client.public_bytes(pem),
-        "client.key": client_key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        "client.key": client_key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
         "other-ca.pem": other.public_bytes(pem),
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    return Pki(folder / "ca.pem", folder / "server.pem", folder / "server.key", folder / "client.p12", password,
-               folder / "client.pem", folder / "client.key", folder / "other-ca.pem")
+    return Pki(
+        folder / "ca.pem",
+        folder / "server.pem",
+        folder / "server.key",
+        folder / "client.p12",
+        password,
+        folder / "client.pem",
+        folder / "client.key",
+        folder / "other-ca.pem",
+    )
 
 
 def tls_server_options(pki: Pki) -> dict[str, Any]:
-    return {"ssl_certfile": str(pki.server_cert), "ssl_keyfile": str(pki.server_key), "ssl_ca_certs": str(pki.ca_cert),
-            "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    return {
+        "ssl_certfile": str(pki.server_cert),
+        "ssl_keyfile": str(pki.server_key),
+        "ssl_ca_certs": str(pki.ca_cert),
+        "ssl_cert_reqs": ssl.CERT_REQUIRED,
+    }
 
 
 # --- the flow, as the app drives it -------------------------------------------------------------
 
 
-def start(client: Any, headers: dict[str, str] | None = None, purpose: str = "step_up", on_this_device: bool = False) -> httpx.Response:
-    return client.post("/api/v1/bankid/orders", json={"purpose": purpose, "on_this_device": on_this_device}, headers=headers or {})
+def start(
+    client: Any,
+    headers: dict[str, str] | None = None,
+    purpose: str = "step_up",
+    on_this_device: bool = False,
+) -> httpx.Response:
+    return client.post(
+        "/api/v1/bankid/orders",
+        json={"purpose": purpose, "on_this_device": on_this_device},
+        headers=headers or {},
+    )
 
 
-def poll(client: Any, clock: Any, order_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def poll(
+    client: Any, clock: Any, order_id: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
     """One poll, 2 s after the previous one (the app's cadence)."""
     clock.advance(seconds=2)
     response = client.get(f"/api/v1/bankid/orders/{order_id}", headers=headers or {})
@@ -173,7 +248,9 @@ def poll(client: Any, clock: Any, order_id: str, headers: dict[str, str] | None 
     return response.json()  # type: ignore[no-any-return]
 
 
-def verify_with_bankid(client: Any, clock: Any, sim: Sim, headers: dict[str, str], personnummer: str) -> dict[str, Any]:
+def verify_with_bankid(
+    client: Any, clock: Any, sim: Sim, headers: dict[str, str], personnummer: str
+) -> dict[str, Any]:
     """The whole step-up: start, scan the QR with "the BankID app", identify, poll to completion."""
     started = start(client, headers)
     assert started.status_code == 201, started.text

@@ -33,12 +33,31 @@ def world(make):  # type: ignore[no-untyped-def]
     return school, pupil, guardian, student, teacher
 
 
-def publish(client, headers, pupil_id, subject="Matematik", term="HT2026", level="good", comment="Bra jobbat!"):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/staff/assessments", headers=headers,
-                       json={"pupil_id": pupil_id, "subject": subject, "term": term, "level": level, "comment": comment})
+def publish(
+    client,
+    headers,
+    pupil_id,
+    subject="Matematik",
+    term="HT2026",
+    level="good",
+    comment="Bra jobbat!",
+):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/staff/assessments",
+        headers=headers,
+        json={
+            "pupil_id": pupil_id,
+            "subject": subject,
+            "term": term,
+            "level": level,
+            "comment": comment,
+        },
+    )
 
 
-def test_publishing_notifies_guardians_and_student_and_content_needs_bankid(client, clock, sim, make, db, world) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_notifies_guardians_and_student_and_content_needs_bankid(
+    client, clock, sim, make, db, world
+) -> None:  # type: ignore[no-untyped-def]
     _school, pupil, guardian, student, teacher = world
     published = publish(client, make.headers(teacher), pupil.id)
     assert published.status_code == 201, published.text
@@ -57,22 +76,40 @@ def test_publishing_notifies_guardians_and_student_and_content_needs_bankid(clie
         from server.school.models import Pupil
 
         assert BOXES["assessments"].school_only
-        assert BOXES["assessments"].provider(s, s.get(User, guardian.id), s.get(Pupil, pupil.id), clock) == 1
+        assert (
+            BOXES["assessments"].provider(
+                s, s.get(User, guardian.id), s.get(Pupil, pupil.id), clock
+            )
+            == 1
+        )
 
     verify_with_bankid(client, clock, sim, headers, guardian.personnummer)
     listed = client.get(f"/api/v1/children/{pupil.id}/assessments", headers=headers)
     assert listed.status_code == 200
     [item] = listed.json()
-    assert (item["subject"], item["term"], item["level"], item["comment"], item["teacher_name"]) == ("Matematik", "HT2026", "good", "Bra jobbat!", "Karl Sund")
+    assert (
+        item["subject"],
+        item["term"],
+        item["level"],
+        item["comment"],
+        item["teacher_name"],
+    ) == ("Matematik", "HT2026", "good", "Bra jobbat!", "Karl Sund")
     with make.sessionmaker() as s:
-        assert BOXES["assessments"].provider(s, s.get(User, guardian.id), s.get(Pupil, pupil.id), clock) == 0
+        assert (
+            BOXES["assessments"].provider(
+                s, s.get(User, guardian.id), s.get(Pupil, pupil.id), clock
+            )
+            == 0
+        )
 
 
 def test_the_student_also_needs_bankid(client, clock, sim, make, world) -> None:  # type: ignore[no-untyped-def]
     _school, pupil, _guardian, student, teacher = world
     publish(client, make.headers(teacher), pupil.id)
     headers = make.headers(student)
-    assert client.get(f"/api/v1/children/{pupil.id}/assessments", headers=headers).status_code == 403
+    assert (
+        client.get(f"/api/v1/children/{pupil.id}/assessments", headers=headers).status_code == 403
+    )
     verify_with_bankid(client, clock, sim, headers, student.personnummer)
     assert len(client.get(f"/api/v1/children/{pupil.id}/assessments", headers=headers).json()) == 1
 
@@ -82,15 +119,22 @@ def test_republishing_replaces_the_assessment_and_notifies_again(client, make, d
     headers = make.headers(teacher)
     first = publish(client, headers, pupil.id, level="acceptable").json()
     second = publish(client, headers, pupil.id, level="very_good", comment="Ännu bättre").json()
-    assert first["id"] == second["id"] and second["level"] == "very_good" and second["notified"] == 2
-    assert len(db.scalars(select(Notification).where(Notification.area == "assessments")).all()) == 4
+    assert (
+        first["id"] == second["id"] and second["level"] == "very_good" and second["notified"] == 2
+    )
+    assert (
+        len(db.scalars(select(Notification).where(Notification.area == "assessments")).all()) == 4
+    )
 
 
 def test_who_may_publish_and_what(client, make, world) -> None:  # type: ignore[no-untyped-def]
     school, pupil, guardian, _student, teacher = world
     assert publish(client, make.headers(guardian), pupil.id).json()["error"]["code"] == "staff_only"
     fritids = make.staff(school.unit, StaffRole.FRITIDS)
-    assert publish(client, make.headers(fritids), pupil.id).json()["error"]["code"] == "role_not_allowed"
+    assert (
+        publish(client, make.headers(fritids), pupil.id).json()["error"]["code"]
+        == "role_not_allowed"
+    )
     elsewhere = make.staff(make.unit("Annan skola"), StaffRole.TEACHER)
     assert publish(client, make.headers(elsewhere), pupil.id).status_code == 404
     headers = make.headers(teacher)
@@ -99,10 +143,18 @@ def test_who_may_publish_and_what(client, make, world) -> None:  # type: ignore[
     preschool = make.school("Förskolan", "Blå", kind=UnitKind.PRESCHOOL)
     child = make.pupil(preschool.group)
     pre_teacher = make.staff(preschool.unit, StaffRole.ADMINISTRATOR)
-    assert publish(client, make.headers(pre_teacher), child.id).json()["error"]["code"] == "school_only"
+    assert (
+        publish(client, make.headers(pre_teacher), child.id).json()["error"]["code"]
+        == "school_only"
+    )
 
 
 def test_someone_elses_child_is_not_found(client, make, world) -> None:  # type: ignore[no-untyped-def]
     _school, pupil, _guardian, _student, _teacher = world
     stranger = make.guardian(make.pupil(make.school("B").group))
-    assert client.get(f"/api/v1/children/{pupil.id}/assessments", headers=make.headers(stranger)).status_code == 404
+    assert (
+        client.get(
+            f"/api/v1/children/{pupil.id}/assessments", headers=make.headers(stranger)
+        ).status_code
+        == 404
+    )
