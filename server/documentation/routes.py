@@ -89,7 +89,7 @@ def iup_out(db: Session, plan: IupPlan) -> IupOut:
     response_model=list[PortfolioEntryOut],
     summary="The child's Portfolio; needs a BankID-verified session (R54, R5)",
 )
-def list_portfolio(
+def list_portfolio_entries(
     pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
 ) -> list[PortfolioEntryOut]:
     require_pupil(db, principal.user, pupil_id)
@@ -106,7 +106,7 @@ def list_portfolio(
     response_class=FileResponse,
     summary="A file of a Portfolio entry; needs a BankID-verified session (R54, R5)",
 )
-def portfolio_file(
+def download_portfolio_file(
     pupil_id: int,
     entry_id: int,
     file_id: int,
