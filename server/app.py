@@ -38,6 +38,9 @@ def _operation_id(route: APIRoute) -> str:
 def build_api_router() -> APIRouter:
     from server.absence.routes import router as absence_router
     from server.accounts.routes import router as accounts_router
+    from server.assessments.routes import router as assessments_router
+    from server.bankid.routes import router as bankid_router
+    from server.documentation.routes import router as documentation_router
     from server.home.routes import router as home_router
     from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
@@ -67,6 +70,9 @@ def build_api_router() -> APIRouter:
     api.include_router(messages_router)
     api.include_router(notifications_router)
     api.include_router(population_router)
+    api.include_router(bankid_router)
+    api.include_router(assessments_router)
+    api.include_router(documentation_router)
     return api
 
 
@@ -92,6 +98,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
     # Outermost: admission control (see server/limits.py).
     app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)
     app.include_router(build_api_router())
+    if settings.bankid_simulator_mounted:
+        from server.bankid.simulator import create_simulator_app, people_from_database
+
+        app.mount("/bankid-sim", create_simulator_app(app.state.clock, people_from_database(app.state.sessionmaker)))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -32,6 +32,8 @@ AREA_SEEDERS: list[str] = [
     "server.leisure.demo",
     "server.home.demo",
     "server.messages.demo",
+    "server.assessments.demo",
+    "server.documentation.demo",
 ]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]

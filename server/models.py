@@ -4,7 +4,10 @@ Areas add their model modules here."""
 
 from server.absence.models import *  # noqa: F403
 from server.accounts.models import *  # noqa: F403
+from server.assessments.models import *  # noqa: F403
+from server.bankid.models import *  # noqa: F403
 from server.db import Base
+from server.documentation.models import *  # noqa: F403
 from server.home.models import *  # noqa: F403
 from server.idempotency import IdempotencyRecord  # noqa: F401
 from server.leisure.models import *  # noqa: F403
