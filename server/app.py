@@ -36,7 +36,11 @@ def _operation_id(route: APIRoute) -> str:
 
 def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
+    from server.blog.routes import router as blog_router
+    from server.calendar.routes import router as calendar_router
+    from server.information.routes import router as information_router
     from server.me.routes import router as me_router
+    from server.planning.routes import router as planning_router
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -48,6 +52,10 @@ def build_api_router() -> APIRouter:
     api.include_router(accounts_router)
     api.include_router(me_router)
     # Areas register their routers here.
+    api.include_router(information_router)
+    api.include_router(calendar_router)
+    api.include_router(blog_router)
+    api.include_router(planning_router)
     return api
 
 

@@ -53,3 +53,5 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = 120
 
     upload_dir: Path = Path("./var/uploads")
+    # Largest accepted upload (information files, blog images, plan attachments).
+    upload_max_bytes: int = 20 * 1024 * 1024
