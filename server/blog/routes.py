@@ -47,7 +47,7 @@ def posts_out(db: Session, user: User, posts: list[BlogPost], *, staff: bool = F
             comments[c.post_id].append(c)
     names = author_names(db, {p.author_id for p in posts} | {c.author_id for cs in comments.values() for c in cs})
     groups = {g.id: g for g in db.scalars(select(Group).where(Group.id.in_({p.group_id for p in posts})))} if posts else {}
-    unit_kinds = dict(db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_({p.unit_id for p in posts})))) if posts else {}
+    unit_kinds = {uid: kind for uid, kind in db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_({p.unit_id for p in posts})))} if posts else {}
     return [
         PostOut(
             id=p.id, unit_id=p.unit_id, group_id=p.group_id, group_name=groups[p.group_id].name, title=p.title, body=p.body,
