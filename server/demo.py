@@ -25,7 +25,12 @@ from server.security import hash_password
 DEMO_PASSWORD = "skolhub-demo"
 
 # Each area appends its demo module here: "server.<area>.demo".
-AREA_SEEDERS: list[str] = []
+AREA_SEEDERS: list[str] = [
+    "server.information.demo",
+    "server.calendar.demo",
+    "server.blog.demo",
+    "server.planning.demo",
+]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]
 FIRST_NAMES_BOYS = ["Noah", "William", "Hugo", "Liam", "Lucas", "Oliver", "Elias", "Vincent", "Leo", "Alexander", "Adam", "Nils", "Ludvig", "Theo", "Olle", "Arvid", "Viggo", "Malte", "Sixten", "Gustav"]

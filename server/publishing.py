@@ -101,3 +101,36 @@ def check_text(value: str, field: str, max_length: int) -> str:
     if len(cleaned) > max_length:
         raise bad_request("too_long", f"{field} is longer than {max_length} characters.", field)
     return cleaned
+
+
+# --- demo seed helpers ---------------------------------------------------------------------------
+
+def demo_clock(clock: Clock, days_ago: int, hour: int = 8, minute: int = 0) -> Clock:
+    """A clock standing `days_ago` days back at a local time, for backdated demo content
+    (never later than the real now)."""
+    from datetime import datetime, time, timedelta
+
+    from server.clock import SCHOOL_TZ, FixedClock, local_today
+
+    at = datetime.combine(local_today(clock) - timedelta(days=days_ago), time(hour, minute), tzinfo=SCHOOL_TZ)
+    return FixedClock(min(at, clock.now() - timedelta(minutes=5)))
+
+
+def demo_upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    import io
+
+    from fastapi import UploadFile
+
+    return UploadFile(file=io.BytesIO(data), filename=name)
+
+
+def mark_demo_history_read(db: Session, clock: Clock, area: str, older_than_days: int = 5) -> None:
+    """Demo realism: what was published a while ago has been read; recent items stay new."""
+    from datetime import timedelta
+
+    cutoff = clock.now() - timedelta(days=older_than_days)
+    db.execute(
+        update(Notification)
+        .where(Notification.area == area, Notification.created_at < cutoff, Notification.read_at.is_(None))
+        .values(read_at=clock.now(), seen_at=clock.now())
+    )
