@@ -205,3 +205,14 @@ def test_the_ical_feed_needs_only_its_private_token_and_rotating_it_ends_the_old
     assert client.get(rotated["url"]).status_code == 404
     # Nobody makes a feed for a child that is not theirs.
     assert client.post(f"{API}/children/{w.other_pupil.id}/calendar-feed", headers=make.headers(w.guardian)).status_code == 404
+
+
+def test_feed_tokens_are_kept_out_of_access_logs():
+    import logging
+
+    from server.calendar.routes import RedactFeedTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5000", "GET", "/api/v1/children/4/calendar.ics?token=s3cr3t-Tok_en&x=1", "1.1", 200), None)
+    RedactFeedTokens().filter(record)
+    assert "s3cr3t" not in record.getMessage() and "token=[redacted]&x=1" in record.getMessage()
+    assert any(isinstance(f, RedactFeedTokens) for f in logging.getLogger("uvicorn.access").filters)

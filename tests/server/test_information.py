@@ -207,3 +207,15 @@ def test_information_home_box_counts_the_childs_unread_information(client, make,
         guardian, pupil = db.get(User, w.guardian.id), db.get(Pupil, w.pupil.id)
         assert BOXES["information"].provider(db, guardian, pupil, clock) == 2
         assert BOXES["planning"].school_only is True
+
+
+def test_a_retried_publication_with_the_same_idempotency_key_publishes_once(client, make, db):
+    w = build(make)
+    headers = {**make.headers(w.teacher), "Idempotency-Key": "news-lucia-1"}
+    body = {"group_ids": [w.class_4a.id], "title": "Luciafirande", "body": "Välkomna!"}
+    first = client.post(f"{API}/staff/information/news", json=body, headers=headers)
+    retry = client.post(f"{API}/staff/information/news", json=body, headers=headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.headers.get("idempotent-replayed") == "true" and retry.json()["id"] == first.json()["id"]
+    assert len(client.get(f"{API}/children/{w.pupil.id}/information/news", headers=make.headers(w.guardian)).json()["items"]) == 1
+    assert unread(db, w.guardian, w.pupil, "information") == 1
