@@ -105,6 +105,7 @@ def seed(db: Session, clock: Clock, settings: Settings, world) -> None:  # type:
         questions = service.questions_of(db, [survey.id])[survey.id]
         for (guardian_id, pupil_id), values in zip(respondents, answers, strict=False):
             guardian = db.get(User, guardian_id)
+            assert guardian is not None
             service.answer_survey(
                 db, demo_clock(clock, 0, 7, 0), guardian, survey.id, pupil_id,
                 [AnswerItem(question_id=q.id, value=v) for q, v in zip(questions, values, strict=True)],

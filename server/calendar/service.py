@@ -295,7 +295,7 @@ def rotate_feed_token(db: Session, clock: Clock, user: User, pupil: Pupil) -> st
     token = new_token()
     values = {"token_hash": token_hash(token), "created_at": clock.now()}
     where = (CalendarFeed.user_id == user.id, CalendarFeed.pupil_id == pupil.id)
-    if not db.execute(update(CalendarFeed).where(*where).values(**values)).rowcount:
+    if not db.execute(update(CalendarFeed).where(*where).values(**values)).rowcount:  # type: ignore[attr-defined]
         if not insert_ignoring_conflicts(db, CalendarFeed, {"user_id": user.id, "pupil_id": pupil.id, **values}, ["user_id", "pupil_id"]):
             db.execute(update(CalendarFeed).where(*where).values(**values))
     db.commit()

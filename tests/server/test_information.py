@@ -219,3 +219,29 @@ def test_a_retried_publication_with_the_same_idempotency_key_publishes_once(clie
     assert retry.headers.get("idempotent-replayed") == "true" and retry.json()["id"] == first.json()["id"]
     assert len(client.get(f"{API}/children/{w.pupil.id}/information/news", headers=make.headers(w.guardian)).json()["items"]) == 1
     assert unread(db, w.guardian, w.pupil, "information") == 1
+
+
+def test_client_file_names_become_safe_display_names():
+    from server.storage.service import safe_display_name
+
+    assert safe_display_name("C:\\Users\\anna\\Desktop\\Veckobrev v.49.pdf") == "Veckobrev v.49.pdf"
+    assert safe_display_name("../../../etc/passwd") == "passwd"
+    assert safe_display_name("..\u0000hidden\r\n.pdf") == "hidden.pdf"
+    assert safe_display_name('a<b>c:"d|e?f*.txt') == "a_b_c__d_e_f_.txt"
+    assert safe_display_name("") == safe_display_name(None) == "fil"
+    long = safe_display_name("å" * 300 + ".docx")
+    assert len(long) == 120 and long.endswith(".docx")
+
+
+def test_news_for_groups_of_two_units_is_refused(client, make):
+    from server.accounts.models import User
+    from server.school import service as school
+    from server.school.models import StaffRole, Unit
+
+    w = build(make)
+    head = make.staff(w.school, StaffRole.ADMINISTRATOR)
+    with make.sessionmaker() as s:
+        school.assign_staff(s, s.get(User, head.id), s.get(Unit, w.other_school.id), StaffRole.ADMINISTRATOR)
+        s.commit()
+    mixed = publish_news(client, make, head, [w.class_4a.id, w.other_group.id])
+    assert mixed.status_code == 422 and mixed.json()["error"]["code"] == "groups_in_different_units"
