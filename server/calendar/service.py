@@ -326,7 +326,7 @@ def _local_utc(day: date, at: object) -> datetime:
 def ical_for_pupil(db: Session, settings: Settings, clock: Clock, pupil: Pupil) -> bytes:
     today = local_today(clock)
     entries = entries_for_pupil(db, pupil, today - timedelta(days=FEED_PAST_DAYS), today + timedelta(days=FEED_FUTURE_DAYS - FEED_PAST_DAYS))
-    host = settings.public_base_url.split("//", 1)[-1].split("/", 1)[0] or "skolhub"
+    host = settings.public_base_url.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "skolhub"
     cal = Calendar()
     cal.add("prodid", "-//Skolhub//Calendar//SV")
     cal.add("version", "2.0")
