@@ -40,13 +40,17 @@ def build_api_router() -> APIRouter:
     from server.accounts.routes import router as accounts_router
     from server.assessments.routes import router as assessments_router
     from server.bankid.routes import router as bankid_router
+    from server.blog.routes import router as blog_router
+    from server.calendar.routes import router as calendar_router
     from server.documentation.routes import router as documentation_router
     from server.home.routes import router as home_router
+    from server.information.routes import router as information_router
     from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
     from server.messages.routes import router as messages_router
     from server.notifications.routes import router as notifications_router
     from server.outbox.routes import router as sms_router
+    from server.planning.routes import router as planning_router
     from server.population.routes import router as population_router
     from server.schedule.routes import router as schedule_router
     from server.talks.routes import router as talks_router
@@ -73,6 +77,10 @@ def build_api_router() -> APIRouter:
     api.include_router(bankid_router)
     api.include_router(assessments_router)
     api.include_router(documentation_router)
+    api.include_router(information_router)
+    api.include_router(calendar_router)
+    api.include_router(blog_router)
+    api.include_router(planning_router)
     return api
 
 

@@ -75,3 +75,5 @@ class Settings(BaseSettings):
     bankid_order_lifetime_seconds: int = 200  # give up on an order BankID no longer answers for
     # Serve the simulator at /bankid-sim inside this server (the demo).
     bankid_simulator_mounted: bool = False
+    # Largest accepted upload (information files, blog images, plan attachments).
+    upload_max_bytes: int = 20 * 1024 * 1024

@@ -34,6 +34,10 @@ AREA_SEEDERS: list[str] = [
     "server.messages.demo",
     "server.assessments.demo",
     "server.documentation.demo",
+    "server.information.demo",
+    "server.calendar.demo",
+    "server.blog.demo",
+    "server.planning.demo",
 ]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]
