@@ -72,6 +72,11 @@ def current_principal(request: Request, db: Session = Depends(get_db), clock: Cl
     if session.expires_at <= clock.now():
         raise ApiError(401, "session_expired", "Your session has expired; sign in again.", headers={"WWW-Authenticate": "Bearer"})
     user = db.get(User, session.user_id)
+    # End the read transaction now: the connection goes back to the pool (and on SQLite the
+    # lock is released) while the request waits for a thread to run its route. Holding it
+    # across that wait deadlocks a busy server: every thread waits for a connection held by a
+    # request that waits for a thread.
+    db.commit()
     if user is None or not user.is_active:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
     return Principal(user=user, session=session)

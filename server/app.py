@@ -19,6 +19,7 @@ from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
 from server.errors import install_error_handlers
 from server.idempotency import IdempotencyMiddleware
+from server.limits import ConcurrencyLimitMiddleware
 
 log = logging.getLogger("skolhub")
 
@@ -37,9 +38,20 @@ def _operation_id(route: APIRoute) -> str:
 def build_api_router() -> APIRouter:
     from server.absence.routes import router as absence_router
     from server.accounts.routes import router as accounts_router
+    from server.assessments.routes import router as assessments_router
+    from server.bankid.routes import router as bankid_router
+    from server.blog.routes import router as blog_router
+    from server.calendar.routes import router as calendar_router
+    from server.documentation.routes import router as documentation_router
+    from server.home.routes import router as home_router
+    from server.information.routes import router as information_router
     from server.leisure.routes import router as leisure_router
     from server.me.routes import router as me_router
+    from server.messages.routes import router as messages_router
+    from server.notifications.routes import router as notifications_router
     from server.outbox.routes import router as sms_router
+    from server.planning.routes import router as planning_router
+    from server.population.routes import router as population_router
     from server.schedule.routes import router as schedule_router
     from server.talks.routes import router as talks_router
 
@@ -58,6 +70,17 @@ def build_api_router() -> APIRouter:
     api.include_router(sms_router)
     api.include_router(talks_router)
     api.include_router(leisure_router)
+    api.include_router(home_router)
+    api.include_router(messages_router)
+    api.include_router(notifications_router)
+    api.include_router(population_router)
+    api.include_router(bankid_router)
+    api.include_router(assessments_router)
+    api.include_router(documentation_router)
+    api.include_router(information_router)
+    api.include_router(calendar_router)
+    api.include_router(blog_router)
+    api.include_router(planning_router)
     return api
 
 
@@ -80,7 +103,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,
         get_clock=lambda scope: scope["app"].state.clock,
     )
+    # Outermost: admission control (see server/limits.py).
+    app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)
     app.include_router(build_api_router())
+    if settings.bankid_simulator_mounted:
+        from server.bankid.simulator import create_simulator_app, people_from_database
+
+        app.mount("/bankid-sim", create_simulator_app(app.state.clock, people_from_database(app.state.sessionmaker)))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -142,6 +142,64 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="the Navetavisering XML file of the nightly transfer")
+
+
+@command("import-addresses", "Import addresses from the population register (Skatteverket Navet XML, R11).", _import_args)
+def _import_addresses(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from server.population.navet import NavetFormatError
+    from server.population.service import ImportReport, import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"no such file: {path}", file=sys.stderr)
+        return 1
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    report = ImportReport()
+    status = 0
+    with factory() as db:
+        try:
+            import_file(db, SystemClock(), path, report)
+        except NavetFormatError as exc:
+            print(f"stopped: {exc}; the records before it were imported", file=sys.stderr)
+            status = 2
+    for problem in report.problems:  # positions only: never a personnummer in the output
+        print(f"skipped record {problem.number} (line {problem.line}): {problem.reason}", file=sys.stderr)
+    if report.malformed > len(report.problems):
+        print(f"… and {report.malformed - len(report.problems)} more malformed records", file=sys.stderr)
+    print(report.summary())
+    return status
+def _simulator_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8090)
+    p.add_argument("--tls-cert", help="server certificate (PEM); with --tls-key the simulator speaks HTTPS")
+    p.add_argument("--tls-key", help="server private key (PEM)")
+    p.add_argument("--client-ca", help="CA (PEM) that must have issued the RP client certificate (mutual TLS)")
+    p.add_argument("--people-from-database", action="store_true", help="offer the people in SKOLHUB_DATABASE_URL on the page")
+
+
+@command("bankid-simulator", "Run the BankID simulator (RP API v6.0 and a small 'BankID app' page).", _simulator_args)
+def _bankid_simulator(args: argparse.Namespace, settings: Settings) -> int:
+    import ssl
+
+    import uvicorn
+
+    from server.bankid.simulator import create_simulator_app, people_from_database
+
+    people = people_from_database(make_sessionmaker(make_engine(settings.database_url))) if args.people_from_database else None
+    app = create_simulator_app(SystemClock(), people)
+    tls: dict[str, object] = {}
+    if args.tls_cert:
+        tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
+        if args.client_ca:
+            tls.update(ssl_ca_certs=args.client_ca, ssl_cert_reqs=ssl.CERT_REQUIRED)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)  # type: ignore[arg-type]
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="skolhub", description="Skolhub server tools. Settings come from SKOLHUB_* variables.")

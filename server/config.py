@@ -33,6 +33,10 @@ class Settings(BaseSettings):
 
     idempotency_ttl_hours: int = 24
 
+    # Requests admitted into the application at once per process (server/limits.py); the
+    # thread pool is sized above it and the connection pool should not be far below it.
+    max_requests_in_flight: int = 32
+
     # Outbox adapters: "sink" writes to a folder (demo, tests), "smtp" / "elks" are real gateways.
     email_adapter: str = "sink"
     email_sink_dir: Path = Path("./var/outbox/email")
@@ -57,3 +61,19 @@ class Settings(BaseSettings):
 
     # Pin "now" (ISO 8601 with offset) for benchmarks and rehearsals; never set in production.
     fixed_now: datetime | None = None
+    # BankID (R5). The RP API base URL: production "https://appapi2.bankid.com/rp/v6.0", BankID's
+    # test environment "https://appapi2.test.bankid.com/rp/v6.0", or a simulator, e.g.
+    # "http://127.0.0.1:8000/bankid-sim/rp/v6.0" (plain HTTP only to a loopback address).
+    bankid_base_url: str = "https://appapi2.test.bankid.com/rp/v6.0"
+    bankid_client_cert: Path | None = None  # RP certificate: .p12/.pfx, or PEM (with bankid_client_key)
+    bankid_client_cert_password: str = ""
+    bankid_client_key: Path | None = None
+    bankid_ca_cert: Path | None = None  # the pinned CA of the BankID server certificate
+    bankid_timeout_seconds: float = 10.0
+    bankid_verification_minutes: int = 30  # how long a BankID identification opens the protected boxes
+    bankid_poll_seconds: float = 2.0  # collect at most this often per order
+    bankid_order_lifetime_seconds: int = 200  # give up on an order BankID no longer answers for
+    # Serve the simulator at /bankid-sim inside this server (the demo).
+    bankid_simulator_mounted: bool = False
+    # Largest accepted upload (information files, blog images, plan attachments).
+    upload_max_bytes: int = 20 * 1024 * 1024

@@ -30,6 +30,14 @@ AREA_SEEDERS: list[str] = [
     "server.absence.demo",  # after schedule: absences refer to lessons
     "server.talks.demo",
     "server.leisure.demo",
+    "server.home.demo",
+    "server.messages.demo",
+    "server.assessments.demo",
+    "server.documentation.demo",
+    "server.information.demo",
+    "server.calendar.demo",
+    "server.blog.demo",
+    "server.planning.demo",
 ]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]

@@ -34,6 +34,9 @@ def main() -> int:
         SKOLHUB_UPLOAD_DIR=str(DEMO / "uploads"),
         SKOLHUB_PUBLIC_BASE_URL=f"http://127.0.0.1:{api_port}",
         SKOLHUB_APP_BASE_URL=f"http://127.0.0.1:{app_port}",
+        # BankID: the simulator is served by the demo server itself at /bankid-sim.
+        SKOLHUB_BANKID_SIMULATOR_MOUNTED="1",
+        SKOLHUB_BANKID_BASE_URL=f"http://127.0.0.1:{api_port}/bankid-sim/rp/v6.0",
     )
     python = sys.executable
     skolhub = [python, "-m", "server.cli"]
@@ -78,6 +81,7 @@ def main() -> int:
     if app_url:
         print(f"  App:     {app_url}   (open it in a browser; Swedish by default, English in Inställningar)")
     print(f"  API:     {api_url}/api/v1   (OpenAPI: {api_url}/docs)")
+    print(f"  BankID:  {api_url}/bankid-sim/   (the simulated BankID app: pick a person, Identify)")
     print(f"  Emails and SMS the demo sends: {DEMO / 'outbox'}")
     print(seeded.stdout.rstrip())
     print("=" * 72 + "\n", flush=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,9 +20,16 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    with request.app.state.sessionmaker() as session:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A session per request. An async dependency on purpose: its clean-up (closing the session,
+    which ends any open transaction) runs on the event loop at once, instead of queueing for a
+    worker thread — under load a queued clean-up would hold its connection (and, on SQLite,
+    the write lock) while every thread waits for it."""
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    finally:
+        session.close()
 
 
 def client_address(request: Request) -> str:

@@ -32,6 +32,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "If you did not ask for this, you can ignore this email.\n"
         ),
     },
+    # R23: only that there is a message — never its title, body or the child's name.
+    "message_notice.subject": {"sv": "Du har fått ett meddelande i Skolhub", "en": "You have a new message in Skolhub"},
+    "message_notice.body": {
+        "sv": "Hej {name}!\n\nDu har fått ett nytt meddelande i Skolhub. Logga in för att läsa det:\n\n{link}\n",
+        "en": "Hello {name},\n\nYou have a new message in Skolhub. Sign in to read it:\n\n{link}\n",
+    },
     # R44: no personnummer, only the child's first name, the day and the school.
     "absence.sms": {
         "sv": "{school}: {child} har registrerats med ogiltig frånvaro {day}. Se Skolhub för detaljer eller kontakta skolan.",

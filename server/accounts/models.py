@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -37,6 +37,17 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]
+    # Population-register address (R11), written only by `skolhub import-addresses`.
+    address_care_of: Mapped[str | None] = mapped_column(String(100))
+    address_street: Mapped[str | None] = mapped_column(String(100))
+    address_street2: Mapped[str | None] = mapped_column(String(100))
+    address_postcode: Mapped[str | None] = mapped_column(String(10))
+    address_city: Mapped[str | None] = mapped_column(String(100))
+    # Sekretessmarkering: the address is stored but shown to nobody but the person.
+    protected_identity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    address_updated_at: Mapped[datetime | None]
+    deregistered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    deregistration_code: Mapped[str | None] = mapped_column(String(10))
 
     @property
     def name(self) -> str:

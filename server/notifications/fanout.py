@@ -91,6 +91,8 @@ def notify(
     result = db.execute(
         insert(Notification).from_select(
             ["user_id", "pupil_id", "area", "type", "title", "link", "item_key", "created_at"], rows
-        )
+        ),
+        # SQLAlchemy reports an INSERT … SELECT's rowcount on PostgreSQL only when asked.
+        execution_options={"preserve_rowcount": True},
     )
     return int(result.rowcount or 0)

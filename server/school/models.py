@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
@@ -74,6 +74,16 @@ class Pupil(Base):
     group_id: Mapped[int | None] = mapped_column(ForeignKey("school_group.id"), index=True)
     in_fritids: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # Population-register address (R11), written only by `skolhub import-addresses`.
+    address_care_of: Mapped[str | None] = mapped_column(String(100))
+    address_street: Mapped[str | None] = mapped_column(String(100))
+    address_street2: Mapped[str | None] = mapped_column(String(100))
+    address_postcode: Mapped[str | None] = mapped_column(String(10))
+    address_city: Mapped[str | None] = mapped_column(String(100))
+    protected_identity: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    address_updated_at: Mapped[datetime | None]
+    deregistered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    deregistration_code: Mapped[str | None] = mapped_column(String(10))
 
     unit: Mapped[Unit] = relationship()
     group: Mapped[Group | None] = relationship()

@@ -1,0 +1,91 @@
+"""The home page for a selected child (R7, R1, R13, R30, R70): which boxes show, with counts.
+
+Order of decisions, each independent of the box's own provider:
+1. the unit has not switched the box off (unit_module rows; no row = on);
+2. the box is registered (server/home/boxes.py BOXES);
+3. the generic rules: the contact list never shows (R13); school-only boxes only for school
+   pupils; talks and leisure time never for students (R1); leisure time only for children in
+   fritids or preschool (R70);
+4. the provider's own rule (None hides, e.g. talks without published times, R30).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import User, UserKind
+from server.clock import Clock
+from server.home import boxes as registry
+from server.home.models import UnitModule
+from server.school.models import Pupil, Unit, UnitKind
+
+# Every box a unit can switch on or off, in the guide's order.
+KNOWN_BOXES = (
+    "schedule", "absence", "talks", "leisure", "information", "calendar", "blog", "planning",
+    "assessments", "documentation", "contact_list",
+)
+SCHOOL_ONLY = frozenset({"schedule", "assessments", "planning", "documentation"})
+NEVER_SHOWN = frozenset({"contact_list"})  # R13
+NOT_FOR_STUDENTS = frozenset({"talks", "leisure"})  # R1, R30, R70
+
+
+@dataclass(frozen=True)
+class HomeBox:
+    key: str
+    count: int
+
+
+def disabled_boxes(db: Session, unit_id: int) -> set[str]:
+    return set(db.scalars(select(UnitModule.box_key).where(UnitModule.unit_id == unit_id, UnitModule.enabled.is_(False))))
+
+
+def generic_rules_allow(key: str, school_only: bool, user: User, pupil: Pupil, unit: Unit) -> bool:
+    if key in NEVER_SHOWN:
+        return False
+    if (school_only or key in SCHOOL_ONLY) and unit.kind != UnitKind.SCHOOL:
+        return False
+    if user.kind == UserKind.STUDENT and key in NOT_FOR_STUDENTS:
+        return False
+    if key == "leisure" and not (pupil.in_fritids or unit.kind == UnitKind.PRESCHOOL):
+        return False
+    return True
+
+
+def home_boxes(db: Session, user: User, pupil: Pupil, clock: Clock) -> list[HomeBox]:
+    unit = db.get(Unit, pupil.unit_id)
+    assert unit is not None
+    off = disabled_boxes(db, unit.id)
+    boxes: list[HomeBox] = []
+    for spec in sorted(registry.BOXES.values(), key=lambda s: (s.order, s.key)):
+        if spec.key in off or not generic_rules_allow(spec.key, spec.school_only, user, pupil, unit):
+            continue
+        count = spec.provider(db, user, pupil, clock)
+        if count is None:
+            continue
+        boxes.append(HomeBox(spec.key, int(count)))
+    return boxes
+
+
+def unit_modules(db: Session, unit_id: int) -> dict[str, bool]:
+    off = disabled_boxes(db, unit_id)
+    keys = list(KNOWN_BOXES) + sorted(k for k in registry.BOXES if k not in KNOWN_BOXES)
+    return {key: key not in off for key in keys}
+
+
+def set_unit_modules(db: Session, unit_id: int, choices: dict[str, bool]) -> None:
+    """Store the unit's switches (an upsert per key; the caller commits)."""
+    for key, enabled in choices.items():
+        row = db.get(UnitModule, (unit_id, key))
+        if row is None:
+            db.add(UnitModule(unit_id=unit_id, box_key=key, enabled=enabled))
+        else:
+            row.enabled = enabled
+    db.flush()
+
+
+def default_modules(unit: Unit) -> dict[str, bool]:
+    """Sensible defaults for a new unit: a preschool does not use the school-only boxes."""
+    return {key: not (unit.kind != UnitKind.SCHOOL and key in SCHOOL_ONLY) and key not in NEVER_SHOWN for key in KNOWN_BOXES}

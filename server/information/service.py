@@ -1,0 +1,290 @@
+"""Information rules (R50, R51): staff publish news (groups), files (unit) and links (unit);
+guardians and students read what concerns their child; every publication notifies them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import UploadFile
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import User, UserKind
+from server.clock import Clock
+from server.config import Settings
+from server.errors import bad_request, not_found
+from server.information.models import InformationFile, InformationLink, NewsGroup, NewsItem
+from server.notifications.fanout import notify, pupils_of_groups, pupils_of_units
+from server.publishing import (
+    GROUP_PUBLISHERS,
+    UNIT_PUBLISHERS,
+    check_text,
+    groups_of_pupil,
+    may_read_unit,
+    require_group_publisher,
+    require_unit_publisher,
+    withdraw_notifications,
+)
+from server.school.models import Group, Pupil
+from server.storage.models import StoredFile
+from server.storage.service import store_upload
+
+AREA = "information"
+
+
+# --- news --------------------------------------------------------------------------------------
+
+def _news_groups(db: Session, user: User, group_ids: list[int]) -> list[Group]:
+    groups = [require_group_publisher(db, user, gid, GROUP_PUBLISHERS) for gid in dict.fromkeys(group_ids)]
+    if len({g.unit_id for g in groups}) > 1:
+        raise bad_request("groups_in_different_units", "All groups of a news item must belong to the same school or preschool.", "group_ids")
+    return groups
+
+
+def _notify_news(db: Session, clock: Clock, news: NewsItem, group_ids: list[int]) -> None:
+    notify(
+        db, clock, pupils_of_groups(group_ids), area=AREA, type="news_published", title=news.title,
+        item_key=f"news:{news.id}", link=f"/children/{{pupil_id}}/information/news/{news.id}",
+    )
+
+
+def publish_news(db: Session, clock: Clock, user: User, group_ids: list[int], title: str, body: str) -> NewsItem:
+    groups = _news_groups(db, user, group_ids)
+    news = NewsItem(
+        unit_id=groups[0].unit_id, author_id=user.id, title=check_text(title, "title", 200), body=check_text(body, "body", 20000),
+        published_at=clock.now(),
+    )
+    db.add(news)
+    db.flush()
+    db.add_all([NewsGroup(news_id=news.id, group_id=g.id) for g in groups])
+    db.flush()
+    _notify_news(db, clock, news, [g.id for g in groups])
+    db.commit()
+    return news
+
+
+def news_group_ids(db: Session, news_id: int) -> list[int]:
+    return list(db.scalars(select(NewsGroup.group_id).where(NewsGroup.news_id == news_id).order_by(NewsGroup.group_id)))
+
+
+def staff_news(db: Session, user: User, news_id: int) -> NewsItem:
+    news = db.get(NewsItem, news_id)
+    if news is None:
+        raise not_found("news item")
+    require_unit_publisher(db, user, news.unit_id, GROUP_PUBLISHERS)
+    return news
+
+
+def edit_news(db: Session, clock: Clock, user: User, news_id: int, title: str | None, body: str | None) -> NewsItem:
+    news = staff_news(db, user, news_id)
+    if title is not None:
+        news.title = check_text(title, "title", 200)
+    if body is not None:
+        news.body = check_text(body, "body", 20000)
+    news.updated_at = clock.now()
+    db.commit()
+    return news
+
+
+def set_news_published(db: Session, clock: Clock, user: User, news_id: int, published: bool) -> NewsItem:
+    news = staff_news(db, user, news_id)
+    if published and news.unpublished_at is not None:
+        news.unpublished_at = None
+        news.published_at = clock.now()
+        db.flush()
+        _notify_news(db, clock, news, news_group_ids(db, news.id))
+    elif not published and news.unpublished_at is None:
+        news.unpublished_at = clock.now()
+        withdraw_notifications(db, f"news:{news.id}")
+    db.commit()
+    return news
+
+
+def news_for_pupil(db: Session, pupil: Pupil, *, limit: int = 50, before_id: int | None = None) -> list[NewsItem]:
+    query = (
+        select(NewsItem)
+        .where(
+            NewsItem.unpublished_at.is_(None),
+            NewsItem.id.in_(select(NewsGroup.news_id).where(NewsGroup.group_id.in_(groups_of_pupil(pupil.id)))),
+        )
+        .order_by(NewsItem.published_at.desc(), NewsItem.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(NewsItem.id < before_id)
+    return list(db.scalars(query))
+
+
+def one_news_for_pupil(db: Session, pupil: Pupil, news_id: int) -> NewsItem:
+    news = db.scalar(
+        select(NewsItem).where(
+            NewsItem.id == news_id,
+            NewsItem.unpublished_at.is_(None),
+            NewsItem.id.in_(select(NewsGroup.news_id).where(NewsGroup.group_id.in_(groups_of_pupil(pupil.id)))),
+        )
+    )
+    if news is None:
+        raise not_found("news item")
+    return news
+
+
+def staff_news_list(db: Session, user: User, unit_id: int) -> list[NewsItem]:
+    require_unit_publisher(db, user, unit_id, GROUP_PUBLISHERS)
+    return list(db.scalars(select(NewsItem).where(NewsItem.unit_id == unit_id).order_by(NewsItem.published_at.desc(), NewsItem.id.desc())))
+
+
+# --- files -------------------------------------------------------------------------------------
+
+def _notify_file(db: Session, clock: Clock, item: InformationFile) -> None:
+    notify(
+        db, clock, pupils_of_units([item.unit_id]), area=AREA, type="file_published", title=item.title,
+        item_key=f"file:{item.id}", link=f"/children/{{pupil_id}}/information/files/{item.id}",
+    )
+
+
+def publish_file(
+    db: Session, settings: Settings, clock: Clock, user: User, unit_id: int, title: str, description: str, upload: UploadFile
+) -> InformationFile:
+    require_unit_publisher(db, user, unit_id, UNIT_PUBLISHERS)
+    title = check_text(title, "title", 200)
+    stored = store_upload(db, settings, clock, upload, unit_id=unit_id, uploaded_by=user.id)
+    return _add_file(db, clock, user, unit_id, title, description, stored)
+
+
+def _add_file(db: Session, clock: Clock, user: User, unit_id: int, title: str, description: str, stored: StoredFile) -> InformationFile:
+    item = InformationFile(
+        unit_id=unit_id, author_id=user.id, title=title, description=(description or "").strip(), stored_file_id=stored.id,
+        published_at=clock.now(),
+    )
+    db.add(item)
+    db.flush()
+    _notify_file(db, clock, item)
+    db.commit()
+    return item
+
+
+def staff_file(db: Session, user: User, file_id: int) -> InformationFile:
+    item = db.get(InformationFile, file_id)
+    if item is None:
+        raise not_found("file")
+    require_unit_publisher(db, user, item.unit_id, UNIT_PUBLISHERS)
+    return item
+
+
+def edit_file(db: Session, clock: Clock, user: User, file_id: int, title: str | None, description: str | None) -> InformationFile:
+    item = staff_file(db, user, file_id)
+    if title is not None:
+        item.title = check_text(title, "title", 200)
+    if description is not None:
+        item.description = description.strip()
+    item.updated_at = clock.now()
+    db.commit()
+    return item
+
+
+def set_file_published(db: Session, clock: Clock, user: User, file_id: int, published: bool) -> InformationFile:
+    item = staff_file(db, user, file_id)
+    if published and item.unpublished_at is not None:
+        item.unpublished_at = None
+        item.published_at = clock.now()
+        db.flush()
+        _notify_file(db, clock, item)
+    elif not published and item.unpublished_at is None:
+        item.unpublished_at = clock.now()
+        withdraw_notifications(db, f"file:{item.id}")
+    db.commit()
+    return item
+
+
+def files_for_unit(db: Session, unit_id: int, *, include_unpublished: bool = False) -> list[tuple[InformationFile, StoredFile]]:
+    query = select(InformationFile, StoredFile).join(StoredFile, StoredFile.id == InformationFile.stored_file_id).where(InformationFile.unit_id == unit_id)
+    if not include_unpublished:
+        query = query.where(InformationFile.unpublished_at.is_(None))
+    return [(f, s) for f, s in db.execute(query.order_by(InformationFile.published_at.desc(), InformationFile.id.desc()))]
+
+
+def file_for_download(db: Session, user: User, file_id: int) -> StoredFile:
+    """A published file, for someone with a child at its unit or staff there (else 404)."""
+    item = db.get(InformationFile, file_id)
+    if item is None or not may_read_unit(db, user, item.unit_id):
+        raise not_found("file")
+    if item.unpublished_at is not None:
+        # Staff of the unit may still fetch what they unpublished; readers may not.
+        if user.kind != UserKind.STAFF:
+            raise not_found("file")
+    stored = db.get(StoredFile, item.stored_file_id)
+    assert stored is not None
+    return stored
+
+
+# --- links -------------------------------------------------------------------------------------
+
+def check_url(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise bad_request("invalid_url", "A link must be a full http:// or https:// address.", "url")
+    return url
+
+
+def _notify_link(db: Session, clock: Clock, link: InformationLink) -> None:
+    notify(
+        db, clock, pupils_of_units([link.unit_id]), area=AREA, type="link_published", title=link.title,
+        item_key=f"link:{link.id}", link="/children/{pupil_id}/information/links",
+    )
+
+
+def publish_link(db: Session, clock: Clock, user: User, unit_id: int, title: str, url: str, description: str) -> InformationLink:
+    require_unit_publisher(db, user, unit_id, UNIT_PUBLISHERS)
+    link = InformationLink(
+        unit_id=unit_id, author_id=user.id, title=check_text(title, "title", 200), url=check_url(url),
+        description=(description or "").strip(), published_at=clock.now(),
+    )
+    db.add(link)
+    db.flush()
+    _notify_link(db, clock, link)
+    db.commit()
+    return link
+
+
+def staff_link(db: Session, user: User, link_id: int) -> InformationLink:
+    link = db.get(InformationLink, link_id)
+    if link is None:
+        raise not_found("link")
+    require_unit_publisher(db, user, link.unit_id, UNIT_PUBLISHERS)
+    return link
+
+
+def edit_link(db: Session, clock: Clock, user: User, link_id: int, title: str | None, url: str | None, description: str | None) -> InformationLink:
+    link = staff_link(db, user, link_id)
+    if title is not None:
+        link.title = check_text(title, "title", 200)
+    if url is not None:
+        link.url = check_url(url)
+    if description is not None:
+        link.description = description.strip()
+    link.updated_at = clock.now()
+    db.commit()
+    return link
+
+
+def set_link_published(db: Session, clock: Clock, user: User, link_id: int, published: bool) -> InformationLink:
+    link = staff_link(db, user, link_id)
+    if published and link.unpublished_at is not None:
+        link.unpublished_at = None
+        link.published_at = clock.now()
+        db.flush()
+        _notify_link(db, clock, link)
+    elif not published and link.unpublished_at is None:
+        link.unpublished_at = clock.now()
+        withdraw_notifications(db, f"link:{link.id}")
+    db.commit()
+    return link
+
+
+def links_for_unit(db: Session, unit_id: int, *, include_unpublished: bool = False) -> list[InformationLink]:
+    query = select(InformationLink).where(InformationLink.unit_id == unit_id)
+    if not include_unpublished:
+        query = query.where(InformationLink.unpublished_at.is_(None))
+    return list(db.scalars(query.order_by(InformationLink.published_at.desc(), InformationLink.id.desc())))
+

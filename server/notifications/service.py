@@ -1,0 +1,84 @@
+"""The bell (R8): a user's own feed, unseen counts per child, seen and read marks.
+
+Every query is filtered by the signed-in user's id and by the children they may still see, so a
+feed never shows another family's items (R2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.access import visible_pupil_ids
+from server.accounts.models import User
+from server.clock import Clock
+from server.db import insert_ignoring_conflicts
+from server.errors import not_found
+from server.notifications.models import Notification
+
+MAX_PAGE = 100
+
+
+def _mine(user: User) -> Select[Notification]:
+    return select(Notification).where(
+        Notification.user_id == user.id,
+        or_(Notification.pupil_id.is_(None), Notification.pupil_id.in_(visible_pupil_ids(user))),
+    )
+
+
+def feed(db: Session, user: User, *, pupil_id: int | None, before_id: int | None, limit: int) -> tuple[list[Notification], int | None]:
+    query = _mine(user)
+    if pupil_id is not None:
+        query = query.where(Notification.pupil_id == pupil_id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = list(db.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def unseen_counts(db: Session, user: User) -> dict[int | None, int]:
+    sub = _mine(user).where(Notification.seen_at.is_(None)).subquery()
+    rows = db.execute(select(sub.c.pupil_id, func.count()).group_by(sub.c.pupil_id)).all()
+    return {pupil_id: int(n) for pupil_id, n in rows}
+
+
+def mark_seen(db: Session, clock: Clock, user: User, *, pupil_id: int | None, ids: list[int] | None) -> int:
+    visible = _mine(user).with_only_columns(Notification.id).where(Notification.seen_at.is_(None))
+    if pupil_id is not None:
+        visible = visible.where(Notification.pupil_id == pupil_id)
+    if ids is not None:
+        visible = visible.where(Notification.id.in_(ids))
+    result = db.execute(
+        update(Notification).where(Notification.id.in_(visible.scalar_subquery())).values(seen_at=clock.now()).execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def mark_read(db: Session, clock: Clock, user: User, notification_id: int) -> Notification:
+    item = db.scalar(_mine(user).where(Notification.id == notification_id))
+    if item is None:
+        raise not_found("notification")
+    now = clock.now()
+    item.read_at = item.read_at or now
+    item.seen_at = item.seen_at or now
+    db.flush()
+    return item
+
+
+def notify_users(
+    db: Session, clock: Clock, user_ids: Iterable[int], *, pupil_id: int | None, area: str, type: str, title: str, item_key: str, link: str
+) -> int:
+    """Notify named users (message recipients) — one multi-row INSERT, duplicates ignored."""
+    now = clock.now()
+    values = [
+        {"user_id": uid, "pupil_id": pupil_id, "area": area, "type": type, "title": title[:300], "link": link, "item_key": item_key, "created_at": now}
+        for uid in dict.fromkeys(user_ids)
+    ]
+    if not values:
+        return 0
+    return insert_ignoring_conflicts(db, Notification, values, ["user_id", "pupil_id", "item_key"])
