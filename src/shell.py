@@ -28,6 +28,7 @@ class SkolhubApp:
         self.login_notice: str | None = None
         self._was_wide = False
         self._view: ft.View | None = None
+        self._bar_signature: tuple[object, ...] | None = None
         state.subscribe(self._on_state_changed)
 
     # --- routing -------------------------------------------------------------------------------
@@ -116,6 +117,8 @@ class SkolhubApp:
         screen = self.screen_for(route)
         self.screen = screen
         self.rebuild()
+        if type(screen).load is Screen.load:
+            return  # nothing to fetch: no second build
         try:
             await screen.load()
         except SessionExpired:
@@ -169,7 +172,13 @@ class SkolhubApp:
         view.controls = body
         self.page.update()
 
+    def _signature(self) -> tuple[object, ...]:
+        state = self.state
+        return (state.notification_count, state.unread_messages, state.selected_child_id, state.offline,
+                state.i18n.language, state.me.full_name if state.me else None, self.wide)
+
     def _top_bar(self) -> ft.AppBar:
+        self._bar_signature = self._signature()
         state = self.state
         me = state.me
         guardian = me.full_name if me else (state.user.full_name if state.user else "")
@@ -197,11 +206,28 @@ class SkolhubApp:
         )
 
     def _on_state_changed(self) -> None:
-        # Counts and the offline flag change from the background sync: redraw the bar.
+        """Counts, the selected child or the offline flag changed (often from the background
+        sync): redraw the bar and the banner only, so the screen's controls stay put."""
+        view, screen = self._view, self.screen
+        if view is None or screen is None or not screen.with_top_bar:
+            return
+        signature = self._signature()
+        if signature == self._bar_signature:
+            return  # nothing the bar shows has changed: leave its controls alone
+        self._bar_signature = signature
         try:
-            self.rebuild()
+            view.appbar = self._top_bar()
+            body = view.controls[0].content if view.controls else None
+            if isinstance(body, ft.Column):
+                has_banner = bool(body.controls) and getattr(body.controls[0], "identifier", None) == "offline-banner"
+                if self.state.offline and not has_banner:
+                    when = self.state.i18n.datetime(screen.fetched_at) if screen.fetched_at else None
+                    body.controls.insert(0, offline_banner(self.state.i18n.gettext, when))
+                elif not self.state.offline and has_banner:
+                    body.controls.pop(0)
+            self.page.update()
         except Exception:
-            log.debug("rebuild after state change failed", exc_info=True)
+            log.debug("redraw after state change failed", exc_info=True)
 
     def snack(self, text: str) -> None:
         self.page.show_dialog(ft.SnackBar(content=ft.Text(text), duration=6000))
