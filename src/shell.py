@@ -29,6 +29,7 @@ class SkolhubApp:
         self._was_wide = False
         self._view: ft.View | None = None
         self._bar_signature: tuple[object, ...] | None = None
+        self._pushed: list[str] = []
         state.subscribe(self._on_state_changed)
 
     # --- routing -------------------------------------------------------------------------------
@@ -91,14 +92,21 @@ class SkolhubApp:
         await self.show(route)
 
     async def go(self, route: str) -> None:
-        """Navigate: the browser history gets the route, and the screen is shown."""
-        await self.show(route)
+        """Navigate: the screen is shown at once and the browser history gets the route."""
+        self._pushed = [*self._pushed[-9:], route]
         try:
             await self.page.push_route(route)
         except Exception:
+            self._pushed.remove(route)
             log.debug("push_route failed", exc_info=True)
+        await self.show(route)
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
+        # Our own push_route comes back as an event, possibly after the user has moved on:
+        # only a route we did not push (the browser's back button, a typed URL) navigates.
+        if e.route in self._pushed:
+            self._pushed.remove(e.route)
+            return
         if self.screen is None or e.route != self.screen.route:
             await self.show(e.route)
 

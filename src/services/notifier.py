@@ -4,6 +4,7 @@ server, a browser — it degrades to nothing: logged once, never an error."""
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Protocol
 
 log = logging.getLogger("skolhub.app.notify")
@@ -24,11 +25,16 @@ class PlyerNotifier:
         try:
             from plyer import notification
 
-            notification.notify(title=title, message=message, app_name=self.app_name, timeout=10)
+            # On Linux without dbus or notify-send plyer only warns and shows nothing.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                notification.notify(title=title, message=message, app_name=self.app_name, timeout=10)
+            if caught:
+                raise RuntimeError(str(caught[-1].message))
             return True
         except Exception as exc:  # NotImplementedError, missing dbus/notify-send, …
             self.available = False
-            log.info("device notifications are not available here (%s); continuing without them", type(exc).__name__)
+            log.info("device notifications are not available here (%s: %s); continuing without them", type(exc).__name__, exc)
             return False
 
 
