@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import flet as ft
 
@@ -16,6 +17,7 @@ from services.sync import NotificationSync
 from views.base import Screen
 
 log = logging.getLogger("skolhub.app.shell")
+ECHO_SECONDS = 3.0
 
 
 class SkolhubApp:
@@ -29,7 +31,7 @@ class SkolhubApp:
         self._was_wide = False
         self._view: ft.View | None = None
         self._bar_signature: tuple[object, ...] | None = None
-        self._pushed: list[str] = []
+        self._pushed: list[tuple[str, float]] = []
         state.subscribe(self._on_state_changed)
 
     # --- routing -------------------------------------------------------------------------------
@@ -93,27 +95,25 @@ class SkolhubApp:
 
     async def go(self, route: str) -> None:
         """Navigate: the screen is shown at once and the browser history gets the route."""
-        self._pushed = [*self._pushed[-9:], route]
+        self._pushed.append((route, time.monotonic()))
         try:
             await self.page.push_route(route)
         except Exception:
-            self._pushed.remove(route)
             log.debug("push_route failed", exc_info=True)
         await self.show(route)
 
     async def _on_route_change(self, e: ft.RouteChangeEvent) -> None:
-        # Our own push_route comes back as an event, possibly after the user has moved on:
-        # only a route we did not push (the browser's back button, a typed URL) navigates.
-        if e.route in self._pushed:
-            self._pushed.remove(e.route)
-            return
+        # Our own push_route comes back as an event, possibly after the user has moved on;
+        # such an echo (seconds old at most) is not a navigation. Anything else is: the
+        # browser's back button, a typed URL, a reconnecting browser.
+        now = time.monotonic()
+        self._pushed = [(r, t) for r, t in self._pushed if now - t < ECHO_SECONDS]
+        for index, (route, _t) in enumerate(self._pushed):
+            if route == e.route:
+                del self._pushed[index]
+                return
         if self.screen is None or e.route != self.screen.route:
             await self.show(e.route)
-
-    async def _on_close(self, e: object) -> None:
-        """The web session is gone: stop its background sync."""
-        self.sync.stop()
-        await self.state.api.aclose()
 
     def _on_resized(self, e: object) -> None:
         wide = self.wide
