@@ -32,7 +32,7 @@ from server.publishing import (
     groups_of_pupil,
     require_group_publisher,
     require_unit_publisher,
-    withdraw_notifications,
+    set_published,
 )
 from server.school.models import Pupil
 from server.security import new_token, token_hash
@@ -153,15 +153,7 @@ def edit_entry(db: Session, clock: Clock, user: User, entry_id: int, patch: Entr
 
 def set_entry_published(db: Session, clock: Clock, user: User, entry_id: int, published: bool) -> CalendarEntry:
     entry = staff_entry(db, user, entry_id)
-    if published and entry.unpublished_at is not None:
-        entry.unpublished_at = None
-        entry.published_at = clock.now()
-        db.flush()
-        _notify(db, clock, entry)
-    elif not published and entry.unpublished_at is None:
-        entry.unpublished_at = clock.now()
-        withdraw_notifications(db, f"calendar:{entry.id}")
-    db.commit()
+    set_published(db, clock, entry, published, f"calendar:{entry.id}", lambda: _notify(db, clock, entry))
     return entry
 
 
