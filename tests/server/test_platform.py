@@ -89,3 +89,12 @@ def test_the_cli_migrates_seeds_creates_a_guardian_and_the_worker_sends_the_acti
     assert sent.returncode == 0 and sent.stdout.startswith("sent ")
     activations = [m for m in (tmp_path / "mail").glob("*.eml") if "http://app.test/activate/" in m.read_text()]
     assert len(activations) == 1
+
+
+def test_the_migrations_have_a_single_head():
+    from alembic.script import ScriptDirectory
+
+    from server.migrate import alembic_config
+
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1, f"merge the heads: {heads}"
