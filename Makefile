@@ -22,6 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check server src tests bench
+	$(BIN)/mypy server
 
 clean:
 	rm -rf $(VENV) .demo

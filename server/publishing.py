@@ -25,7 +25,7 @@ UNIT_PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.PRESCHOOL_TEAC
 PLANNERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
 
 
-def groups_of_pupil(pupil_id: int) -> Select[tuple[int]]:
+def groups_of_pupil(pupil_id: int) -> Select[int]:
     return select(PupilGroup.group_id).where(PupilGroup.pupil_id == pupil_id)
 
 

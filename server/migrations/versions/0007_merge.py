@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-
-
 revision: str = '0007_merge'
 down_revision: str | Sequence[str] | None = ('0002_comm', '0003_content', '0004_schedule', '0005_talks', '0006_bankid')
 branch_labels: str | Sequence[str] | None = None
