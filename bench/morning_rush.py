@@ -1,14 +1,19 @@
 """Morning rush: a municipality-size school database and many guardians at 07:30.
 
     python -m bench.morning_rush                 # SQLite, and PostgreSQL if reachable
-    python -m bench.morning_rush --backend sqlite --guardians-online 300
+    python -m bench.morning_rush --backend sqlite --guardians-online 300 --requests 1000
 
-Builds ≥ 20,000 pupils and ≥ 35,000 guardians (plus a term of schedule and some messages when
-those areas exist), serves it with uvicorn (real processes, real HTTP on loopback) and lets
-simulated guardians log in, open /me, the child's home, the schedule week and the inbox, and
-report absence. It prints requests per second and p50/p95/p99 latency per endpoint, and the same
-for a trivial endpoint (/health) on the same server in the same run: the ratio shows how close
-each endpoint comes to the stack's own limit. Figures, not pass/fail.
+Builds ≥ 20,000 pupils and ≥ 35,000 guardians, a term of schedule for every school and message
+threads (bulk inserts), serves it with uvicorn (real processes, real HTTP on loopback), then:
+
+1. the morning rush — simulated guardians log in, open /me, the child's home, the schedule week,
+   the inbox and the unread count, and about a quarter report the day's absence (once per child);
+2. each read endpoint alone at the same concurrency with the guardians' tokens in turn, after the
+   trivial endpoint (/health) on the same server in the same run.
+
+It prints requests per second and p50/p95/p99 latency per endpoint, and rps/base and p50/base
+against /health: how close each endpoint comes to the stack's own limit. Figures, not pass/fail;
+any non-2xx answer is printed as a fault of the dataset or the flow.
 """
 
 from __future__ import annotations
@@ -410,14 +415,15 @@ def report(backend: str, data: Dataset, res: Results, concurrency: int, workers:
     h_rps, h_p50 = len(h) / res.walls[HEALTH], _pct(h, .5)
     print(f"\n-- Phase 2, each endpoint alone: closed loop, concurrency {concurrency}, {len(h)} requests each, "
           f"tokens of {min(len(res.mixed.samples.get('POST /auth/login', [])), len(h))} guardians in turn")
-    print(f"{'endpoint':32} {'n':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'rps/base':>9} {'p50/base':>9} {'client':>7}  status")
+    print(f"{'endpoint':32} {'n':>6} {'req/s':>7} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'rps/base':>9} {'p50/base':>9} {'client':>7}  status")
     for label in [HEALTH] + [label for label, _ in READS]:
         values = alone.samples[label]
         rps = len(values) / res.walls[label]
-        print(f"{label:32} {len(values):6d} {rps:7.0f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} "
+        print(f"{label:32} {len(values):6d} {rps:7.0f} {sum(values) / len(values) * 1000:8.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} "
               f"{rps / h_rps:9.2f} {_pct(values, .5) / h_p50:9.1f} {alone.cpu[label] / res.walls[label]:6.0%}  {_status(alone.statuses[label])}")
     print(f"   base = {HEALTH}: {h_rps:.0f} req/s, p50 {h_p50:.1f} ms (SELECT 1 through the same middleware, session and pool).")
-    print("   client = CPU the load client itself used during that endpoint's run (of one CPU).")
+    print("   client = CPU the load client itself used during that endpoint's run (of one CPU). In a closed")
+    print("   loop mean ≈ concurrency / req/s; a p50 below the mean means a few requests wait long (tail).")
     bad = [f"{label} {code}" for rec in (mixed, alone) for label, st in rec.statuses.items() for code in st if not 200 <= code < 300]
     if bad:
         print(f"   !! non-2xx answers: {', '.join(bad)} — the dataset or the flow is wrong")
