@@ -332,7 +332,7 @@ class Results:
     guardians: int
     alone: Recorder  # each endpoint driven alone; wall time per label in `walls`
     walls: dict[str, float] = field(default_factory=dict)
-    client_cpu: dict[str, float] = field(default_factory=dict)  # the load client's CPU seconds
+    load: tuple[float, float] = (0.0, 0.0)  # the host's 1-minute load average before and after
 
 
 async def _drive(rec: Recorder, client: httpx.AsyncClient, label: str, n: int, concurrency: int, request) -> float:  # type: ignore[no-untyped-def]
@@ -401,7 +401,8 @@ def report(backend: str, data: Dataset, res: Results, concurrency: int, workers:
     mixed = res.mixed
     total = sum(len(v) for v in mixed.samples.values())
     print(f"\n== {backend} — {data.counts}")
-    print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency}")
+    print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency};"
+          f" host load average {res.load[0]:.1f} before, {res.load[1]:.1f} after (other processes compete for the CPUs)")
     print(f"\n-- Phase 1, morning rush (mixed flow): {res.guardians} guardians, {total} requests in {res.mixed_wall:.1f} s "
           f"= {total / res.mixed_wall:.0f} req/s, {res.guardians / res.mixed_wall:.1f} guardians/s")
     print(f"{'endpoint':32} {'n':>6} {'req/s*':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  status")
@@ -482,7 +483,9 @@ def main() -> int:
                 print(f"[{backend}] dataset built in {time.perf_counter() - t0:.1f} s: {data.counts}")
                 proc, base = start_server(url, args.workers)
                 try:
+                    load_before = os.getloadavg()[0]
                     results = asyncio.run(run_load(base, data, args.guardians_online, args.concurrency, args.requests, 7))
+                    results.load = (load_before, os.getloadavg()[0])
                 finally:
                     proc.terminate()
                     proc.wait(30)
