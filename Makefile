@@ -30,6 +30,7 @@ test: catalogs
 
 lint: $(STAMP)
 	$(BIN)/ruff check server src tests bench
+	$(BIN)/mypy server
 
 clean:
 	rm -rf $(VENV) .demo

@@ -1,14 +1,19 @@
 """Morning rush: a municipality-size school database and many guardians at 07:30.
 
     python -m bench.morning_rush                 # SQLite, and PostgreSQL if reachable
-    python -m bench.morning_rush --backend sqlite --guardians-online 300
+    python -m bench.morning_rush --backend sqlite --guardians-online 300 --requests 1000
 
-Builds ≥ 20,000 pupils and ≥ 35,000 guardians (plus a term of schedule and some messages when
-those areas exist), serves it with uvicorn (real processes, real HTTP on loopback) and lets
-simulated guardians log in, open /me, the child's home, the schedule week and the inbox, and
-report absence. It prints requests per second and p50/p95/p99 latency per endpoint, and the same
-for a trivial endpoint (/health) on the same server in the same run: the ratio shows how close
-each endpoint comes to the stack's own limit. Figures, not pass/fail.
+Builds ≥ 20,000 pupils and ≥ 35,000 guardians, a term of schedule for every school and message
+threads (bulk inserts), serves it with uvicorn (real processes, real HTTP on loopback), then:
+
+1. the morning rush — simulated guardians log in, open /me, the child's home, the schedule week,
+   the inbox and the unread count, and about a quarter report the day's absence (once per child);
+2. each read endpoint alone at the same concurrency with the guardians' tokens in turn, after the
+   trivial endpoint (/health) on the same server in the same run.
+
+It prints requests per second and p50/p95/p99 latency per endpoint, and rps/base and p50/base
+against /health: how close each endpoint comes to the stack's own limit. Figures, not pass/fail;
+any non-2xx answer is printed as a fault of the dataset or the flow.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as daytime
 from pathlib import Path
 
 import httpx
@@ -36,7 +42,8 @@ from server.config import Settings
 from server.db import Base
 from server.migrate import upgrade
 from server.personnummer import with_check_digit
-from server.security import hash_password
+from server.schedule.demo import SLOTS_MIDDLE, SUBJECTS_MIDDLE
+from server.security import hash_password, verify_password
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-11-30T07:30:00+01:00"  # a Monday morning
@@ -48,6 +55,8 @@ PG_BASE = os.environ.get("SKOLHUB_BENCH_POSTGRES_URL", "postgresql+psycopg://pos
 class Dataset:
     guardians: list[tuple[str, int]] = field(default_factory=list)  # (username, a child's pupil id)
     counts: dict[str, int] = field(default_factory=dict)
+    threads_per_pupil: int = 2
+    argon2_ms: float = 0.0  # CPU per password verification at the production cost, measured
 
 
 def _test_pnr(first_year: int, n: int) -> str:
@@ -70,12 +79,16 @@ def _bulk(engine: Engine, table: str, rows: list[dict]) -> None:  # type: ignore
             conn.execute(insert(t), chunk)
 
 
-def build_dataset(url: str, pupils: int, guardians: int, seed: int = 1) -> Dataset:
+def build_dataset(url: str, pupils: int, guardians: int, threads_per_pupil: int = 2, seed: int = 1) -> Dataset:
     rng = random.Random(seed)
     engine = create_engine(url)
     now = datetime.now(UTC)
     settings = Settings()
     pw_hash = hash_password(settings, PASSWORD)  # production argon2 cost: logins cost what they cost
+    c0 = time.process_time()
+    for _ in range(5):
+        verify_password(settings, pw_hash, PASSWORD)
+    argon2_ms = (time.process_time() - c0) / 5 * 1000
     per_school, per_class = 500, 25
     schools = max(1, pupils // per_school)
     _bulk(engine, "organisation", [{"id": 1, "name": "Benchkommun"}])
@@ -94,7 +107,7 @@ def build_dataset(url: str, pupils: int, guardians: int, seed: int = 1) -> Datas
         membership.append({"pupil_id": p + 1, "group_id": gid})
     _bulk(engine, "pupil", pupil_rows)
     _bulk(engine, "pupil_group", membership)
-    users, links, data = [], [], Dataset()
+    users, links, data = [], [], Dataset(threads_per_pupil=threads_per_pupil, argon2_ms=argon2_ms)
     for g in range(guardians):
         child = g % pupils + 1 if g < pupils else rng.randint(1, pupils)
         users.append({
@@ -116,6 +129,7 @@ def build_dataset(url: str, pupils: int, guardians: int, seed: int = 1) -> Datas
     _bulk(engine, "user_account", users + staff)
     _bulk(engine, "guardianship", links)
     _bulk(engine, "staff_assignment", [{"id": i + 1, **a} for i, a in enumerate(assignments)])
+    data.counts = {"pupils": pupils, "guardians": guardians, "classes": classes, "schools": schools, "staff": len(staff)}
     for extra in AREA_DATA:
         extra(engine, rng, classes, group_unit, staff_start, data)
     if engine.dialect.name == "postgresql":
@@ -125,13 +139,112 @@ def build_dataset(url: str, pupils: int, guardians: int, seed: int = 1) -> Datas
                 if len(pk) == 1 and str(table.c[pk[0]].type) == "INTEGER":
                     conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0]}'), COALESCE((SELECT MAX({pk[0]}) FROM {table.name}), 1))"))
             conn.execute(text("ANALYZE"))
-    data.counts = {"pupils": pupils, "guardians": guardians, "classes": classes, "schools": schools, "staff": len(staff)}
     engine.dispose()
     return data
 
 
+# --- area data: a term of schedule, message threads -------------------------------------------
+
+TERM = ("HT 2026", date(2026, 8, 17), date(2026, 12, 18))
+BREAKS = [("Höstlov", date(2026, 10, 26), date(2026, 10, 30)), ("Jullov", date(2026, 12, 21), date(2027, 1, 6))]
+WEEK_MONDAY = date(2026, 11, 30)  # ISO week 2026-W49, the week the flow opens
+
+
+def schedule_data(engine: Engine, rng: random.Random, classes: int, group_unit: dict[int, int], staff_start: int, data: Dataset) -> None:
+    """Autumn term 2026 for every school, 25 lessons a week per class (5 a day, 08:15–14:00)
+    taught by the class's own teacher, and a few cancelled or moved lessons in week 49."""
+    schools = sorted(set(group_unit.values()))
+    _bulk(engine, "term", [{"id": u, "unit_id": u, "name": TERM[0], "start_date": TERM[1], "end_date": TERM[2]} for u in schools])
+    _bulk(engine, "school_break", [
+        {"id": i + 1, "organisation_id": 1, "unit_id": None, "name": name, "start_date": start, "end_date": end}
+        for i, (name, start, end) in enumerate(BREAKS)
+    ])
+    lessons, teachers, exceptions = [], [], []
+    for c in range(classes):
+        gid = c + 1
+        subjects = list(SUBJECTS_MIDDLE)
+        rng.shuffle(subjects)
+        for n, subject in enumerate(subjects[: 5 * len(SLOTS_MIDDLE)]):
+            weekday, slot = divmod(n, len(SLOTS_MIDDLE))
+            begins, ends = SLOTS_MIDDLE[slot]
+            lid = len(lessons) + 1
+            lessons.append({
+                "id": lid, "term_id": group_unit[gid], "group_id": gid, "weekday": weekday + 1,
+                "start_time": daytime.fromisoformat(begins), "end_time": daytime.fromisoformat(ends),
+                "subject": subject, "room": f"{_ROOMS.get(subject, 'A')}{c % 20 + 1}",
+            })
+            teachers.append({"lesson_id": lid, "staff_id": staff_start + c})
+            if weekday >= 1 and rng.random() < 0.01:  # ~1 in 4 classes has a change this week
+                day = WEEK_MONDAY + timedelta(days=weekday)
+                moved = rng.random() < 0.5
+                exceptions.append({
+                    "id": len(exceptions) + 1, "lesson_id": lid, "date": day, "kind": "moved" if moved else "cancelled",
+                    "new_date": None, "new_start_time": None, "new_end_time": None,
+                    "new_room": "Aulan" if moved else None, "note": "Läraren är sjuk" if not moved else "Annan sal",
+                })
+    _bulk(engine, "lesson", lessons)
+    _bulk(engine, "lesson_teacher", teachers)
+    _bulk(engine, "lesson_exception", exceptions)
+    data.counts.update(lessons=len(lessons), lesson_changes=len(exceptions))
+
+
+_ROOMS = {"Idrott och hälsa": "Gympa", "Slöjd": "Slöjd", "Bild": "Bild", "Musik": "Musik", "Hem- och konsumentkunskap": "Hkk"}
+
+
+def message_data(engine: Engine, rng: random.Random, classes: int, group_unit: dict[int, int], staff_start: int, data: Dataset) -> None:
+    """Per pupil, `threads_per_pupil` threads between the class teacher and the pupil's
+    guardians over the last month: 1–3 messages each (teacher, a guardian's reply, the
+    teacher's answer), read marks so some are unread, and the unread ones in the bell's feed."""
+    per_pupil = data.threads_per_pupil
+    guardians_of: dict[int, list[int]] = defaultdict(list)
+    for index, (_username, child) in enumerate(data.guardians):
+        guardians_of[child].append(index + 1)
+    pupils = max(guardians_of) if guardians_of else 0
+    per_class = max(1, pupils // max(1, classes))
+    end = datetime.fromisoformat(NOW).astimezone(UTC) - timedelta(hours=10)
+    threads, participants, messages, notifications = [], [], [], []
+    for pupil in range(1, pupils + 1):
+        guardians = guardians_of.get(pupil)
+        if not guardians:
+            continue
+        teacher = staff_start + min(classes - 1, (pupil - 1) // per_class)
+        for _ in range(per_pupil):
+            tid = len(threads) + 1
+            at = end - timedelta(minutes=rng.randint(0, 30 * 24 * 60))
+            count = rng.choice((1, 1, 2, 3))
+            authors = [teacher, rng.choice(guardians), teacher][:count]
+            ids = []
+            for k, author in enumerate(authors):
+                mid = len(messages) + 1
+                ids.append(mid)
+                messages.append({"id": mid, "thread_id": tid, "author_id": author, "body": f"Meddelande {k + 1} om Barn{pupil - 1}.", "sent_at": at + timedelta(hours=k)})
+            last_at = at + timedelta(hours=count - 1)
+            threads.append({
+                "id": tid, "subject": rng.choice(("Utflykt på fredag", "Utvecklingssamtal", "Läxor", "Idrottsdag", "Frånvaro")),
+                "pupil_id": pupil, "created_by": teacher, "created_at": at,
+                "last_message_id": ids[-1], "last_message_at": last_at, "last_preview": f"Meddelande {count} om Barn{pupil - 1}.",
+            })
+            participants.append({"thread_id": tid, "user_id": teacher, "last_read_message_id": ids[-1] if authors[-1] == teacher else ids[-2]})
+            for guardian in guardians:
+                read = ids[-1] if guardian in authors or rng.random() < 0.6 else 0
+                participants.append({"thread_id": tid, "user_id": guardian, "last_read_message_id": read})
+                for mid, author in zip(ids, authors, strict=True):
+                    if mid > read and author != guardian:
+                        notifications.append({
+                            "user_id": guardian, "pupil_id": pupil, "area": "messages", "type": "message_received",
+                            "title": f"Lärare: {threads[-1]['subject']}", "link": f"/messages/threads/{tid}",
+                            "item_key": f"thread:{tid}:message:{mid}", "created_at": messages[mid - 1]["sent_at"],
+                            "seen_at": None, "read_at": None,
+                        })
+    _bulk(engine, "message_thread", threads)
+    _bulk(engine, "message_participant", participants)
+    _bulk(engine, "message", messages)
+    _bulk(engine, "notification", [{"id": i + 1, **n} for i, n in enumerate(notifications)])
+    data.counts.update(threads=len(threads), messages=len(messages), notifications=len(notifications))
+
+
 # Areas add dataset builders here: fn(engine, rng, classes, group_unit, staff_start, data).
-AREA_DATA: list = []  # type: ignore[type-arg]
+AREA_DATA: list = [schedule_data, message_data]  # type: ignore[type-arg]
 
 
 # --- load -------------------------------------------------------------------------------------
@@ -168,6 +281,7 @@ class Recorder:
         self.started = time.perf_counter()
         self.first: dict[str, float] = {}
         self.last: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
 
     async def call(self, label: str, client: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
@@ -180,56 +294,98 @@ class Recorder:
         return response
 
 
-async def guardian_morning(rec: Recorder, client: httpx.AsyncClient, username: str, child: int, report_absence: bool) -> None:
+Session = tuple[dict[str, str], int]  # (Authorization header, the child's pupil id)
+ABSENCE_DAY = "2026-11-30"
+
+
+async def guardian_morning(rec: Recorder, client: httpx.AsyncClient, username: str, child: int, report_absence: bool) -> Session | None:
     r = await rec.call("POST /auth/login", client, "POST", "/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     if r.status_code != 200:
-        return
+        return None
     auth = {"Authorization": f"Bearer {r.json()['token']}"}
-    await rec.call("GET /me", client, "GET", "/api/v1/me", headers=auth)
-    await rec.call("GET /children/{id}/home", client, "GET", f"/api/v1/children/{child}/home", headers=auth)
-    await rec.call("GET /children/{id}/schedule", client, "GET", f"/api/v1/children/{child}/schedule?week=2026-W49", headers=auth)
-    await rec.call("GET /messages/inbox", client, "GET", "/api/v1/messages/inbox", headers=auth)
-    await rec.call("GET /messages/unread-count", client, "GET", "/api/v1/messages/unread-count", headers=auth)
+    for label, path in READS:
+        await rec.call(label, client, "GET", path.format(child=child), headers=auth)
     if report_absence:
         await rec.call(
             "POST /children/{id}/absences", client, "POST", f"/api/v1/children/{child}/absences",
-            json={"date": "2026-11-30", "whole_day": True, "reason": "illness", "comment": None},
+            json={"date": ABSENCE_DAY, "whole_day": True, "reason": "illness", "comment": None},
             headers={**auth, "Idempotency-Key": str(uuid.uuid4())},
         )
+    return auth, child
 
 
-async def run_load(base: str, data: Dataset, online: int, concurrency: int, seed: int) -> tuple[Recorder, Recorder]:
+# The read endpoints of the morning flow, in the order a guardian opens them.
+READS = [
+    ("GET /me", "/api/v1/me"),
+    ("GET /children/{id}/home", "/api/v1/children/{child}/home"),
+    ("GET /children/{id}/schedule", "/api/v1/children/{child}/schedule?week=2026-W49"),
+    ("GET /messages/inbox", "/api/v1/messages/inbox"),
+    ("GET /messages/unread-count", "/api/v1/messages/unread-count"),
+]
+HEALTH = "GET /health (baseline)"
+
+
+@dataclass
+class Results:
+    mixed: Recorder
+    mixed_wall: float
+    guardians: int
+    alone: Recorder  # each endpoint driven alone; wall time per label in `walls`
+    walls: dict[str, float] = field(default_factory=dict)
+    load: tuple[float, float] = (0.0, 0.0)  # the host's 1-minute load average before and after
+
+
+async def _drive(rec: Recorder, client: httpx.AsyncClient, label: str, n: int, concurrency: int, request) -> float:  # type: ignore[no-untyped-def]
+    """n requests of one kind from `concurrency` clients that each send the next as soon as the
+    last answers (closed loop); returns the wall time."""
+    numbers = iter(range(n))
+
+    async def user() -> None:
+        for i in numbers:
+            method, path, headers = request(i)
+            await rec.call(label, client, method, path, headers=headers)
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(user() for _ in range(concurrency)))
+    rec.cpu[label] = time.process_time() - c0
+    return time.perf_counter() - t0
+
+
+async def run_load(base: str, data: Dataset, online: int, concurrency: int, per_endpoint: int, seed: int) -> Results:
     rng = random.Random(seed)
     picked = rng.sample(data.guardians, online)
     rec = Recorder()
+    sessions: list[Session] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
+        # Phase 1, the morning: every guardian logs in and opens the app; ~25 % report absence.
         sem = asyncio.Semaphore(concurrency)
-        reported: set[int] = set()
+        reported: set[int] = set()  # a child is reported once a day, whichever guardian does it
 
         async def one(username: str, child: int) -> None:
             report = child not in reported and rng.random() < 0.25
             if report:
                 reported.add(child)
             async with sem:
-                await guardian_morning(rec, client, username, child, report)
+                session = await guardian_morning(rec, client, username, child, report)
+            if session:
+                sessions.append(session)
 
         t0 = time.perf_counter()
         await asyncio.gather(*(one(u, c) for u, c in picked))
-        rec.wall = time.perf_counter() - t0  # type: ignore[attr-defined]
+        mixed_wall = time.perf_counter() - t0
 
-        # The stack's own limit: the trivial endpoint, same server, same concurrency.
-        base_rec = Recorder()
-        n = max(2000, online * 3)
-
-        async def ping() -> None:
-            async with sem:
-                await base_rec.call("GET /health (baseline)", client, "GET", "/api/v1/health")
-
-        t0 = time.perf_counter()
-        await asyncio.gather(*(ping() for _ in range(n)))
-        base_rec.wall = time.perf_counter() - t0  # type: ignore[attr-defined]
-    return rec, base_rec
+        # Phase 2: each read endpoint alone, same concurrency, the logged-in guardians' tokens
+        # in turn; the trivial endpoint first, on the same server, as the stack's own limit.
+        alone = Recorder()
+        results = Results(rec, mixed_wall, len(picked), alone)
+        results.walls[HEALTH] = await _drive(alone, client, HEALTH, per_endpoint, concurrency, lambda i: ("GET", "/api/v1/health", None))
+        for label, path in READS:
+            def request(i: int, path: str = path) -> tuple[str, str, dict[str, str]]:
+                auth, child = sessions[i % len(sessions)]
+                return "GET", path.format(child=child), auth
+            results.walls[label] = await _drive(alone, client, label, per_endpoint, concurrency, request)
+    return results
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -237,24 +393,41 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def report(backend: str, data: Dataset, rec: Recorder, base_rec: Recorder, concurrency: int) -> None:
-    base = base_rec.samples["GET /health (baseline)"]
-    base_rps = len(base) / base_rec.wall  # type: ignore[attr-defined]
-    base_p50 = _pct(base, 0.5)
-    print(f"\n== {backend}: {data.counts} — {sum(len(v) for v in rec.samples.values())} requests from "
-          f"{len(rec.samples.get('POST /auth/login', []))} guardians in {rec.wall:.1f} s, concurrency {concurrency}")  # type: ignore[attr-defined]
-    print(f"{'endpoint':34} {'n':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50/base':>9} {'status':>12}")
-    rows = list(rec.samples.items()) + [("GET /health (baseline)", base)]
-    for label, values in rows:
-        if label.startswith("GET /health"):
-            rps = base_rps
-        else:
-            # Throughput of this endpoint alone = samples / summed service time × concurrency share.
-            rps = len(values) / max(sum(values), 1e-9) * concurrency
-        statuses = base_rec.statuses[label] if label.startswith("GET /health") else rec.statuses[label]
-        status = ",".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
-        print(f"{label:34} {len(values):6d} {rps:8.0f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} {_pct(values, .5) / base_p50:9.1f} {status:>12}")
-    print(f"baseline /health: {base_rps:.0f} req/s, p50 {base_p50:.1f} ms  (req/s per endpoint = n / Σ latency × concurrency)")
+def _status(statuses: dict[int, int]) -> str:
+    return ",".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
+
+
+def report(backend: str, data: Dataset, res: Results, concurrency: int, workers: int) -> None:
+    mixed = res.mixed
+    total = sum(len(v) for v in mixed.samples.values())
+    print(f"\n== {backend} — {data.counts}")
+    print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency};"
+          f" host load average {res.load[0]:.1f} before, {res.load[1]:.1f} after (other processes compete for the CPUs)")
+    print(f"\n-- Phase 1, morning rush (mixed flow): {res.guardians} guardians, {total} requests in {res.mixed_wall:.1f} s "
+          f"= {total / res.mixed_wall:.0f} req/s, {res.guardians / res.mixed_wall:.1f} guardians/s")
+    print(f"{'endpoint':32} {'n':>6} {'req/s*':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  status")
+    for label, values in mixed.samples.items():
+        print(f"{label:32} {len(values):6d} {len(values) / res.mixed_wall:7.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f}  {_status(mixed.statuses[label])}")
+    print("   * req/s = the endpoint's share of the phase (n / phase wall time). Login verifies argon2id at")
+    print(f"     production cost ({data.argon2_ms:.0f} ms of CPU per verification here, deliberately), so logins set")
+    print("     the pace of this phase and the reads' p95/p99 include waiting behind them for a CPU.")
+    alone = res.alone
+    h = alone.samples[HEALTH]
+    h_rps, h_p50 = len(h) / res.walls[HEALTH], _pct(h, .5)
+    print(f"\n-- Phase 2, each endpoint alone: closed loop, concurrency {concurrency}, {len(h)} requests each, "
+          f"tokens of {min(len(res.mixed.samples.get('POST /auth/login', [])), len(h))} guardians in turn")
+    print(f"{'endpoint':32} {'n':>6} {'req/s':>7} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'rps/base':>9} {'p50/base':>9} {'client':>7}  status")
+    for label in [HEALTH] + [label for label, _ in READS]:
+        values = alone.samples[label]
+        rps = len(values) / res.walls[label]
+        print(f"{label:32} {len(values):6d} {rps:7.0f} {sum(values) / len(values) * 1000:8.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} "
+              f"{rps / h_rps:9.2f} {_pct(values, .5) / h_p50:9.1f} {alone.cpu[label] / res.walls[label]:6.0%}  {_status(alone.statuses[label])}")
+    print(f"   base = {HEALTH}: {h_rps:.0f} req/s, p50 {h_p50:.1f} ms (SELECT 1 through the same middleware, session and pool).")
+    print("   client = CPU the load client itself used during that endpoint's run (of one CPU). In a closed")
+    print("   loop mean ≈ concurrency / req/s; a p50 below the mean means a few requests wait long (tail).")
+    bad = [f"{label} {code}" for rec in (mixed, alone) for label, st in rec.statuses.items() for code in st if not 200 <= code < 300]
+    if bad:
+        print(f"   !! non-2xx answers: {', '.join(bad)} — the dataset or the flow is wrong")
 
 
 def prepare(backend: str, workdir: Path) -> tuple[str, object]:
@@ -292,6 +465,8 @@ def main() -> int:
     parser.add_argument("--guardians", type=int, default=35000)
     parser.add_argument("--guardians-online", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--requests", type=int, default=1000, help="requests per endpoint in phase 2")
+    parser.add_argument("--threads-per-pupil", type=int, default=2, help="message threads per pupil")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
@@ -304,15 +479,17 @@ def main() -> int:
             try:
                 t0 = time.perf_counter()
                 upgrade(url)
-                data = build_dataset(url, args.pupils, args.guardians)
+                data = build_dataset(url, args.pupils, args.guardians, args.threads_per_pupil)
                 print(f"[{backend}] dataset built in {time.perf_counter() - t0:.1f} s: {data.counts}")
                 proc, base = start_server(url, args.workers)
                 try:
-                    rec, base_rec = asyncio.run(run_load(base, data, args.guardians_online, args.concurrency, 7))
+                    load_before = os.getloadavg()[0]
+                    results = asyncio.run(run_load(base, data, args.guardians_online, args.concurrency, args.requests, 7))
+                    results.load = (load_before, os.getloadavg()[0])
                 finally:
                     proc.terminate()
                     proc.wait(30)
-                report(backend, data, rec, base_rec, args.concurrency)
+                report(backend, data, results, args.concurrency, args.workers)
             finally:
                 drop(handle)
     return 0

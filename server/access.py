@@ -125,7 +125,7 @@ def require_pupil(db: Session, user: User, pupil_id: int, action: Action = Actio
     return pupil
 
 
-def visible_pupil_ids(user: User) -> Select[tuple[int]]:
+def visible_pupil_ids(user: User) -> Select[int]:
     """A subquery of the pupil ids `user` may read — for filtering lists in SQL."""
     if user.kind == UserKind.GUARDIAN:
         return select(Guardianship.pupil_id).where(Guardianship.guardian_id == user.id)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -106,3 +106,8 @@ def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, An
         .returning(*core_table.primary_key.columns)
     )
     return len(session.connection().execute(stmt).fetchall())
+
+
+def affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (typed access to CursorResult.rowcount)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)

@@ -88,7 +88,7 @@ def main() -> int:
     while True:
         for proc in procs:
             if proc.poll() is not None:
-                print(f"a demo process exited ({proc.args}); stopping", file=sys.stderr)
+                print(f"a demo process exited ({proc.args!r}); stopping", file=sys.stderr)
                 stop()
         time.sleep(1)
 

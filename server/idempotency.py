@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.clock import Clock
-from server.db import Base
+from server.db import Base, affected
 from server.errors import error_body
 
 HEADER = b"idempotency-key"
@@ -178,4 +178,4 @@ def _forget(factory: sessionmaker[Session], record_id: int) -> None:
 
 def purge_expired(db: Session, now: datetime, ttl_hours: int) -> int:
     result = db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - timedelta(hours=ttl_hours)))
-    return result.rowcount or 0
+    return affected(result)

@@ -6,6 +6,9 @@ Readers are guardians and students through a child (`visible_pupil_ids`) and sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
@@ -22,7 +25,7 @@ UNIT_PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.PRESCHOOL_TEAC
 PLANNERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
 
 
-def groups_of_pupil(pupil_id: int) -> Select[tuple[int]]:
+def groups_of_pupil(pupil_id: int) -> Select[int]:
     return select(PupilGroup.group_id).where(PupilGroup.pupil_id == pupil_id)
 
 
@@ -56,6 +59,21 @@ def may_read_group(db: Session, user: User, group_id: int, unit_id: int) -> bool
     return bool(
         db.scalar(select(exists().where(PupilGroup.group_id == group_id, PupilGroup.pupil_id.in_(visible_pupil_ids(user)))))
     )
+
+
+def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:
+    """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan) and
+    commit. Re-publishing announces it again; unpublishing withdraws its notifications so no
+    count points at something that can no longer be read."""
+    if published and item.unpublished_at is not None:
+        item.unpublished_at = None
+        item.published_at = clock.now()
+        db.flush()
+        announce()
+    elif not published and item.unpublished_at is None:
+        item.unpublished_at = clock.now()
+        withdraw_notifications(db, item_key)
+    db.commit()
 
 
 def withdraw_notifications(db: Session, item_key: str) -> None:

@@ -32,6 +32,7 @@ def verify_password(settings: Settings, stored_hash: str | None, password: str) 
     password and timing does not reveal which usernames exist."""
     ph = hasher(settings)
     target = stored_hash or _dummy_hash(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    ok: bool
     try:
         ok = ph.verify(target, password)
     except (VerificationError, InvalidHashError):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from server.accounts.models import AuthSession, LoginFailure, OneTimeLink, OneTimeLinkPurpose, User, UserKind
 from server.clock import Clock
 from server.config import Settings
+from server.db import affected
 from server.errors import ApiError, bad_request, conflict
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
@@ -121,7 +122,7 @@ def activate(db: Session, settings: Settings, clock: Clock, token: str, username
     now = clock.now()
     # Mark used with a guarded UPDATE so two simultaneous submissions cannot both succeed.
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
-    if used.rowcount != 1:
+    if affected(used) != 1:
         raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
     user = db.get(User, link.user_id)
     assert user is not None
@@ -199,7 +200,7 @@ def revoke_sessions(db: Session, clock: Clock, user_id: int, keep: int | None = 
     query = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
     if keep is not None:
         query = query.where(AuthSession.id != keep)
-    return db.execute(query.values(revoked_at=clock.now())).rowcount or 0
+    return affected(db.execute(query.values(revoked_at=clock.now()))) or 0
 
 
 def _require_current_password(settings: Settings, user: User, current_password: str) -> None:
@@ -256,7 +257,7 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
     check_password(new_password, "new_password")
     now = clock.now()
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
-    if used.rowcount != 1:
+    if affected(used) != 1:
         raise ApiError(410, "link_used", "This link has already been used.")
     user = db.get(User, link.user_id)
     assert user is not None
@@ -268,7 +269,7 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
 
 def purge_old_failures(db: Session, clock: Clock, settings: Settings) -> int:
     cutoff = clock.now() - timedelta(minutes=settings.throttle_window_minutes * 4)
-    return db.execute(delete(LoginFailure).where(LoginFailure.at < cutoff)).rowcount or 0
+    return affected(db.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))) or 0
 
 
 def is_guardian(user: User) -> bool:

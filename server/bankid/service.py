@@ -26,6 +26,7 @@ from server.bankid.qr import qr_content
 from server.bankid.rp import BankIdError, CollectAnswer, RpClient
 from server.clock import Clock, as_utc
 from server.config import Settings
+from server.db import affected
 from server.errors import ApiError, not_found
 
 log = logging.getLogger("skolhub.bankid")
@@ -173,7 +174,7 @@ def _finish(
         .where(BankIdOrder.id == order.id, BankIdOrder.status == "pending")
         .values(**values)
     )
-    return (done.rowcount or 0) == 1
+    return affected(done) == 1
 
 
 def poll_order(
@@ -189,7 +190,7 @@ def poll_order(
         return _delivered(db, clock, order)
     now = clock.now()
     # Claim this poll's collect: at most one collect per order per poll interval, across processes.
-    claimed = db.execute(
+    claimed = affected(db.execute(
         update(BankIdOrder)
         .where(
             BankIdOrder.id == order.id,
@@ -201,7 +202,7 @@ def poll_order(
             ),
         )
         .values(last_collect_at=now)
-    ).rowcount
+    ))
     db.commit()
     if not claimed:
         db.refresh(order)

@@ -21,7 +21,7 @@ from server.publishing import (
     may_read_group,
     require_group_publisher,
     require_unit_publisher,
-    withdraw_notifications,
+    set_published,
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
@@ -118,15 +118,7 @@ def edit_post(db: Session, clock: Clock, user: User, post_id: int, title: str | 
 
 def set_post_published(db: Session, clock: Clock, user: User, post_id: int, published: bool) -> BlogPost:
     post = staff_post(db, user, post_id)
-    if published and post.unpublished_at is not None:
-        post.unpublished_at = None
-        post.published_at = clock.now()
-        db.flush()
-        _notify(db, clock, post)
-    elif not published and post.unpublished_at is None:
-        post.unpublished_at = clock.now()
-        withdraw_notifications(db, f"blog:{post.id}")
-    db.commit()
+    set_published(db, clock, post, published, f"blog:{post.id}", lambda: _notify(db, clock, post))
     return post
 
 

@@ -22,7 +22,7 @@ from server.calendar.models import (
 from server.calendar.schemas import AnswerItem, EntryIn, EntryPatch, QuestionIn
 from server.clock import SCHOOL_TZ, Clock, local_today
 from server.config import Settings
-from server.db import insert_ignoring_conflicts
+from server.db import affected, insert_ignoring_conflicts
 from server.errors import ApiError, bad_request, conflict, not_found
 from server.notifications.fanout import notify, pupils_by_id, pupils_of_groups, pupils_of_units
 from server.publishing import (
@@ -32,7 +32,7 @@ from server.publishing import (
     groups_of_pupil,
     require_group_publisher,
     require_unit_publisher,
-    withdraw_notifications,
+    set_published,
 )
 from server.school.models import Pupil
 from server.security import new_token, token_hash
@@ -43,7 +43,7 @@ FEED_PAST_DAYS = 60
 FEED_FUTURE_DAYS = 365
 
 
-def concerned_pupils(entry: CalendarEntry) -> Select[tuple[int]]:
+def concerned_pupils(entry: CalendarEntry) -> Select[int]:
     if entry.pupil_id is not None:
         return pupils_by_id([entry.pupil_id])
     if entry.group_id is not None:
@@ -153,15 +153,7 @@ def edit_entry(db: Session, clock: Clock, user: User, entry_id: int, patch: Entr
 
 def set_entry_published(db: Session, clock: Clock, user: User, entry_id: int, published: bool) -> CalendarEntry:
     entry = staff_entry(db, user, entry_id)
-    if published and entry.unpublished_at is not None:
-        entry.unpublished_at = None
-        entry.published_at = clock.now()
-        db.flush()
-        _notify(db, clock, entry)
-    elif not published and entry.unpublished_at is None:
-        entry.unpublished_at = clock.now()
-        withdraw_notifications(db, f"calendar:{entry.id}")
-    db.commit()
+    set_published(db, clock, entry, published, f"calendar:{entry.id}", lambda: _notify(db, clock, entry))
     return entry
 
 
@@ -295,7 +287,7 @@ def rotate_feed_token(db: Session, clock: Clock, user: User, pupil: Pupil) -> st
     token = new_token()
     values = {"token_hash": token_hash(token), "created_at": clock.now()}
     where = (CalendarFeed.user_id == user.id, CalendarFeed.pupil_id == pupil.id)
-    if not db.execute(update(CalendarFeed).where(*where).values(**values)).rowcount:  # type: ignore[attr-defined]
+    if not affected(db.execute(update(CalendarFeed).where(*where).values(**values))):  # type: ignore[attr-defined]
         if not insert_ignoring_conflicts(db, CalendarFeed, {"user_id": user.id, "pupil_id": pupil.id, **values}, ["user_id", "pupil_id"]):
             db.execute(update(CalendarFeed).where(*where).values(**values))
     db.commit()

@@ -23,7 +23,7 @@ from server.publishing import (
     may_read_unit,
     require_group_publisher,
     require_unit_publisher,
-    withdraw_notifications,
+    set_published,
 )
 from server.school.models import Group, Pupil
 from server.storage.models import StoredFile
@@ -88,15 +88,7 @@ def edit_news(db: Session, clock: Clock, user: User, news_id: int, title: str | 
 
 def set_news_published(db: Session, clock: Clock, user: User, news_id: int, published: bool) -> NewsItem:
     news = staff_news(db, user, news_id)
-    if published and news.unpublished_at is not None:
-        news.unpublished_at = None
-        news.published_at = clock.now()
-        db.flush()
-        _notify_news(db, clock, news, news_group_ids(db, news.id))
-    elif not published and news.unpublished_at is None:
-        news.unpublished_at = clock.now()
-        withdraw_notifications(db, f"news:{news.id}")
-    db.commit()
+    set_published(db, clock, news, published, f"news:{news.id}", lambda: _notify_news(db, clock, news, news_group_ids(db, news.id)))
     return news
 
 
@@ -184,15 +176,7 @@ def edit_file(db: Session, clock: Clock, user: User, file_id: int, title: str | 
 
 def set_file_published(db: Session, clock: Clock, user: User, file_id: int, published: bool) -> InformationFile:
     item = staff_file(db, user, file_id)
-    if published and item.unpublished_at is not None:
-        item.unpublished_at = None
-        item.published_at = clock.now()
-        db.flush()
-        _notify_file(db, clock, item)
-    elif not published and item.unpublished_at is None:
-        item.unpublished_at = clock.now()
-        withdraw_notifications(db, f"file:{item.id}")
-    db.commit()
+    set_published(db, clock, item, published, f"file:{item.id}", lambda: _notify_file(db, clock, item))
     return item
 
 
@@ -270,15 +254,7 @@ def edit_link(db: Session, clock: Clock, user: User, link_id: int, title: str | 
 
 def set_link_published(db: Session, clock: Clock, user: User, link_id: int, published: bool) -> InformationLink:
     link = staff_link(db, user, link_id)
-    if published and link.unpublished_at is not None:
-        link.unpublished_at = None
-        link.published_at = clock.now()
-        db.flush()
-        _notify_link(db, clock, link)
-    elif not published and link.unpublished_at is None:
-        link.unpublished_at = clock.now()
-        withdraw_notifications(db, f"link:{link.id}")
-    db.commit()
+    set_published(db, clock, link, published, f"link:{link.id}", lambda: _notify_link(db, clock, link))
     return link
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User
 from server.clock import Clock, local_today
+from server.db import affected
 from server.errors import ApiError, bad_request, conflict
 from server.leisure.models import LeisureClosedDay, LeisureDay, LeisureUnitSettings, LockPolicy
 from server.school.models import Pupil, Unit, UnitKind
@@ -563,7 +564,7 @@ def mark_comments_seen(db: Session, unit_id: int, day: date) -> int:
         .values(guardian_comment_unseen=False)
     )
     db.commit()
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return affected(result)
 
 
 def unseen_comment_days(db: Session, unit_id: int, since: date) -> list[tuple[date, int]]:

@@ -8,32 +8,34 @@ over them, so publishing to a 1,000-pupil school stays one statement.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, String, and_, cast, exists, insert, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock
+from server.db import affected
 from server.notifications.models import Notification
 from server.school.models import Guardianship, Pupil, PupilGroup
 
 
-def pupils_of_groups(group_ids: Iterable[int]) -> Select[tuple[int]]:
+def pupils_of_groups(group_ids: Iterable[int]) -> Select[int]:
     return select(PupilGroup.pupil_id).where(PupilGroup.group_id.in_(list(group_ids)))
 
 
-def pupils_of_units(unit_ids: Iterable[int]) -> Select[tuple[int]]:
+def pupils_of_units(unit_ids: Iterable[int]) -> Select[int]:
     return select(Pupil.id).where(Pupil.unit_id.in_(list(unit_ids)))
 
 
-def pupils_by_id(pupil_ids: Iterable[int]) -> Select[tuple[int]]:
+def pupils_by_id(pupil_ids: Iterable[int]) -> Select[int]:
     return select(Pupil.id).where(Pupil.id.in_(list(pupil_ids)))
 
 
 def notify(
     db: Session,
     clock: Clock,
-    pupils: Select[tuple[int]],
+    pupils: Select[int],
     *,
     area: str,
     type: str,
@@ -48,7 +50,7 @@ def notify(
     `link` may contain "{pupil_id}", filled per recipient row in SQL. An item already
     notified to a user for a child is not notified again (unique index + NOT EXISTS)."""
     pupil_subq = pupils.subquery()
-    branches = []
+    branches: list[Select[Any, Any]] = []
     if include_guardians:
         branches.append(
             select(Guardianship.guardian_id.label("user_id"), Guardianship.pupil_id.label("pupil_id"))
@@ -95,4 +97,4 @@ def notify(
         # SQLAlchemy reports an INSERT … SELECT's rowcount on PostgreSQL only when asked.
         execution_options={"preserve_rowcount": True},
     )
-    return int(result.rowcount or 0)
+    return affected(result)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from server.access import visible_pupil_ids
 from server.accounts.models import User
 from server.clock import Clock
-from server.db import insert_ignoring_conflicts
+from server.db import affected, insert_ignoring_conflicts
 from server.errors import not_found
 from server.notifications.models import Notification
 
@@ -56,7 +56,7 @@ def mark_seen(db: Session, clock: Clock, user: User, *, pupil_id: int | None, id
     result = db.execute(
         update(Notification).where(Notification.id.in_(visible.scalar_subquery())).values(seen_at=clock.now()).execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return affected(result)
 
 
 def mark_read(db: Session, clock: Clock, user: User, notification_id: int) -> Notification:

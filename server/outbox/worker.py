@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
 from server.config import Settings
+from server.db import affected
 from server.outbox.adapters import Adapter, SendError
 from server.outbox.models import OutboxMessage, OutboxStatus
 
@@ -54,7 +55,7 @@ def claim(factory: sessionmaker[Session], clock: Clock, settings: Settings, work
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
-            if result.rowcount == 1:
+            if affected(result) == 1:
                 claimed.append(message_id)
         db.commit()
         return claimed

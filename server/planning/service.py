@@ -21,7 +21,7 @@ from server.publishing import (
     may_read_group,
     require_group_publisher,
     require_unit_publisher,
-    withdraw_notifications,
+    set_published,
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
@@ -89,15 +89,7 @@ def edit_plan(db: Session, clock: Clock, user: User, plan_id: int, patch: PlanPa
 
 def set_plan_published(db: Session, clock: Clock, user: User, plan_id: int, published: bool) -> Plan:
     plan = staff_plan(db, user, plan_id)
-    if published and plan.unpublished_at is not None:
-        plan.unpublished_at = None
-        plan.published_at = clock.now()
-        db.flush()
-        _notify(db, clock, plan)
-    elif not published and plan.unpublished_at is None:
-        plan.unpublished_at = clock.now()
-        withdraw_notifications(db, f"plan:{plan.id}")
-    db.commit()
+    set_published(db, clock, plan, published, f"plan:{plan.id}", lambda: _notify(db, clock, plan))
     return plan
 
 
