@@ -115,6 +115,11 @@ class SkolhubApp:
         if self.screen is None or e.route != self.screen.route:
             await self.show(e.route)
 
+    async def _on_close(self, e: object) -> None:
+        """The web session is gone: stop its background sync."""
+        self.sync.stop()
+        await self.state.api.aclose()
+
     def _on_resized(self, e: object) -> None:
         wide = self.wide
         if wide != self._was_wide:  # the top bar shows the names only where they fit
