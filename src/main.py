@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import sys
@@ -19,7 +21,7 @@ from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
 from services.paths import data_dir, server_url  # noqa: E402
 from services.state import AppState  # noqa: E402
 from services.sync import NotificationSync  # noqa: E402
-from services.token_store import MemoryTokenStore, TokenStore, default_token_store  # noqa: E402
+from services.token_store import MemoryTokenStore, StoredSession, TokenStore, default_token_store  # noqa: E402
 from shell import SkolhubApp  # noqa: E402
 
 logging.basicConfig(level=os.environ.get("SKOLHUB_APP_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -29,12 +31,45 @@ ASSETS_DIR = str(HERE.parent / "assets") if (HERE.parent / "assets").is_dir() el
 _DESKTOP_STORE: TokenStore | None = None
 
 
-def token_store_for(page: ft.Page) -> TokenStore:
-    """Desktop and mobile: the OS keyring (or its 0600 file fallback). In web mode every
-    browser is a different user, so the token stays with that browser session only."""
+class BrowserTokenStore(MemoryTokenStore):
+    """Web mode: every browser is its own user, so the token lives in that browser's storage
+    (flet's SharedPreferences) and a reload resumes the session. Writes go out in the background."""
+
+    name = "browser"
+    KEY = "skolhub.session"
+
+    def __init__(self, page: ft.Page) -> None:
+        super().__init__()
+        self.page = page
+        self.prefs = ft.SharedPreferences()
+
+    async def preload(self) -> None:
+        try:
+            raw = await asyncio.wait_for(self.prefs.get(self.KEY), timeout=5)
+        except Exception:
+            log.info("browser storage not available; the session lasts as long as this page")
+            return
+        data = json.loads(raw) if isinstance(raw, str) and raw else None
+        if isinstance(data, dict) and {"server_url", "token", "user_id"} <= data.keys():
+            super().save(StoredSession(data["server_url"], data["token"], int(data["user_id"])))
+
+    def save(self, session: StoredSession) -> None:
+        super().save(session)
+        value = json.dumps({"server_url": session.server_url, "token": session.token, "user_id": session.user_id})
+        self.page.run_task(self.prefs.set, self.KEY, value)
+
+    def clear(self, server_url: str) -> None:
+        super().clear(server_url)
+        self.page.run_task(self.prefs.remove, self.KEY)
+
+
+async def token_store_for(page: ft.Page) -> TokenStore:
+    """Desktop and mobile: the OS keyring (or its 0600 file fallback). Web: the browser."""
     global _DESKTOP_STORE
     if page.web:
-        return MemoryTokenStore()
+        store = BrowserTokenStore(page)
+        await store.preload()
+        return store
     if _DESKTOP_STORE is None:
         _DESKTOP_STORE = default_token_store(data_dir())
     return _DESKTOP_STORE
@@ -42,7 +77,7 @@ def token_store_for(page: ft.Page) -> TokenStore:
 
 async def main(page: ft.Page) -> None:
     folder = data_dir()
-    state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), token_store_for(page), I18n())
+    state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n())
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
     app = SkolhubApp(page, state, NotificationSync(state, notifier, interval=interval))
