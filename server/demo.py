@@ -38,6 +38,7 @@ AREA_SEEDERS: list[str] = [
     "server.calendar.demo",
     "server.blog.demo",
     "server.planning.demo",
+    "server.population.demo",  # last: the nightly register transfer fills in addresses
 ]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]
@@ -151,8 +152,8 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
         world.pupils.append(pupil)
         return pupil
 
-    def new_guardian(surname: str, woman: bool, *, phone: bool = True, language: str = "sv") -> User:
-        first = rng.choice(ADULT_WOMEN if woman else ADULT_MEN)
+    def new_guardian(surname: str, woman: bool, *, phone: bool = True, language: str = "sv", first: str | None = None) -> User:
+        first = first or rng.choice(ADULT_WOMEN if woman else ADULT_MEN)
         n = len(world.guardians) + 1
         user = school.add_user(
             db, clock, UserKind.GUARDIAN, first, surname, personnummer=numbers.make(rng, rng.randint(1975, 1992)),
@@ -168,15 +169,13 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
 
     # Featured families first, so their logins are stable.
     # 1. A guardian with a school child in fritids (2A) and a preschool child.
-    anna = new_guardian("Lindqvist", True)
-    anna.first_name = "Anna"
+    anna = new_guardian("Lindqvist", True, first="Anna")
     login_for(anna, "anna.lindqvist", "Guardian: a school child in fritids (2A) and a preschool child")
     for child in (new_pupil(classes["2A"], "Lindqvist", year_of_class["2A"], in_fritids=True), new_pupil(pgroups["Blåklockan"], "Lindqvist", 2022)):
         school.link_guardian(db, anna, child)
     world.people["fritids_and_preschool_guardian"] = anna
     # 2. Shared custody: two guardians on one child (3A, in fritids).
-    karin, johan = new_guardian("Berg", True), new_guardian("Berg", False)
-    karin.first_name, johan.first_name = "Karin", "Johan"
+    karin, johan = new_guardian("Berg", True, first="Karin"), new_guardian("Berg", False, first="Johan")
     login_for(karin, "karin.berg", "Guardian: shared custody of a child in 3A (with johan.berg)")
     login_for(johan, "johan.berg", "Guardian: shared custody of a child in 3A (with karin.berg)")
     shared = new_pupil(classes["3A"], "Berg", year_of_class["3A"], in_fritids=True)
@@ -184,8 +183,7 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
     school.link_guardian(db, johan, shared)
     world.people["shared_custody_a"], world.people["shared_custody_b"] = karin, johan
     # 3. A guardian without a mobile number (child in 5A), who reads in English.
-    mats = new_guardian("Wikström", False, phone=False, language="en")
-    mats.first_name = "Mats"
+    mats = new_guardian("Wikström", False, phone=False, language="en", first="Mats")
     login_for(mats, "mats.wikstrom", "Guardian: no mobile number, English, child in 5A")
     school.link_guardian(db, mats, new_pupil(classes["5A"], "Wikström", year_of_class["5A"]))
     world.people["no_mobile_guardian"] = mats

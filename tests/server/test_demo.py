@@ -23,3 +23,17 @@ def test_demo_school_is_deterministic_and_its_logins_work(client, app, clock, se
     with app.state.sessionmaker() as db:
         again = _summary(seed_demo(db, clock, settings, seed=7))
     assert again == first
+
+
+def test_demo_addresses_come_through_the_population_register_import(client, app, clock, settings):
+    with app.state.sessionmaker() as db:
+        world = seed_demo(db, clock, settings)
+        db.commit()
+        anna = world.people["fritids_and_preschool_guardian"]
+    token = client.post("/api/v1/auth/login", json={"username": "anna.lindqvist", "password": DEMO_PASSWORD}).json()["token"]
+    personal = client.get("/api/v1/me/settings", headers={"Authorization": f"Bearer {token}"}).json()["personal"]
+    assert personal["address"]["city"] == "EKBACKA" and personal["address"]["street"]
+    assert personal["email"].startswith("anna.lindqvist")
+    assert anna.first_name == "Anna"
+    student = client.post("/api/v1/auth/login", json={"username": "elsa.nyberg", "password": DEMO_PASSWORD}).json()["token"]
+    assert client.get("/api/v1/me/settings", headers={"Authorization": f"Bearer {student}"}).json()["personal"]["address"]["city"] == "EKBACKA"
