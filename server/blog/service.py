@@ -25,7 +25,7 @@ from server.publishing import (
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
-from server.storage.service import remove_stored, store_upload
+from server.storage.service import remove_linked_file, store_upload
 
 AREA = "blog"
 MAX_IMAGES = 20
@@ -95,11 +95,7 @@ def remove_image(db: Session, settings: Settings, clock: Clock, user: User, post
     image = db.get(BlogImage, image_id)
     if image is None or image.post_id != post.id:
         raise not_found("image")
-    stored = db.get(StoredFile, image.stored_file_id)
-    db.delete(image)
-    db.flush()
-    if stored is not None:
-        remove_stored(db, settings, stored)
+    remove_linked_file(db, settings, image)
     post.updated_at = clock.now()
     db.commit()
     return post

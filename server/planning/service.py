@@ -25,7 +25,7 @@ from server.publishing import (
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
-from server.storage.service import remove_stored, store_upload
+from server.storage.service import remove_linked_file, store_upload
 
 AREA = "planning"
 MAX_ATTACHMENTS = 20
@@ -110,11 +110,7 @@ def remove_attachment(db: Session, settings: Settings, clock: Clock, user: User,
     attachment = db.get(PlanAttachment, attachment_id)
     if attachment is None or attachment.plan_id != plan.id:
         raise not_found("attachment")
-    stored = db.get(StoredFile, attachment.stored_file_id)
-    db.delete(attachment)
-    db.flush()
-    if stored is not None:
-        remove_stored(db, settings, stored)
+    remove_linked_file(db, settings, attachment)
     plan.updated_at = clock.now()
     db.commit()
     return plan

@@ -14,7 +14,7 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from fastapi import UploadFile
@@ -172,3 +172,12 @@ def file_response(settings: Settings, stored: StoredFile, *, inline: bool = Fals
     }
     return FileResponse(os.fspath(path), media_type=stored.content_type, headers=headers, stat_result=None)
 
+
+def remove_linked_file(db: Session, settings: Settings, link: Any) -> None:
+    """Delete a row that links an item to a stored file (a blog image, a plan attachment) and
+    the stored file with it."""
+    stored = db.get(StoredFile, link.stored_file_id)
+    db.delete(link)
+    db.flush()
+    if stored is not None:
+        remove_stored(db, settings, stored)
