@@ -7,7 +7,7 @@ Readers are guardians and students through a child (`visible_pupil_ids`) and sta
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +23,9 @@ from server.school.models import Group, Pupil, PupilGroup, StaffRole, Unit
 GROUP_PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.PRESCHOOL_TEACHER, StaffRole.FRITIDS, StaffRole.ADMINISTRATOR}
 UNIT_PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.PRESCHOOL_TEACHER, StaffRole.ADMINISTRATOR}
 PLANNERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
+
+
+T = TypeVar("T")
 
 
 def groups_of_pupil(pupil_id: int) -> Select[int]:
@@ -59,6 +62,16 @@ def may_read_group(db: Session, user: User, group_id: int, unit_id: int) -> bool
     return bool(
         db.scalar(select(exists().where(PupilGroup.group_id == group_id, PupilGroup.pupil_id.in_(visible_pupil_ids(user)))))
     )
+
+
+def staff_item(db: Session, user: User, model: type[T], item_id: int, what: str, roles: set[StaffRole]) -> T:
+    """A staff-published item (news, file, link, blog post, plan) for a staff member of its unit
+    holding one of `roles`; 404 when it does not exist or is not theirs."""
+    item = db.get(model, item_id)
+    if item is None:
+        raise not_found(what)
+    require_unit_publisher(db, user, item.unit_id, roles)  # type: ignore[attr-defined]
+    return item
 
 
 def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:

@@ -22,6 +22,7 @@ from server.publishing import (
     require_group_publisher,
     require_unit_publisher,
     set_published,
+    staff_item,
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
@@ -75,11 +76,7 @@ def publish_post(
 
 
 def staff_post(db: Session, user: User, post_id: int) -> BlogPost:
-    post = db.get(BlogPost, post_id)
-    if post is None:
-        raise not_found("blog post")
-    require_unit_publisher(db, user, post.unit_id, GROUP_PUBLISHERS)
-    return post
+    return staff_item(db, user, BlogPost, post_id, "blog post", GROUP_PUBLISHERS)
 
 
 def add_image(db: Session, settings: Settings, clock: Clock, user: User, post_id: int, upload: UploadFile, caption: str) -> BlogPost:

@@ -24,6 +24,7 @@ from server.publishing import (
     require_group_publisher,
     require_unit_publisher,
     set_published,
+    staff_item,
 )
 from server.school.models import Group, Pupil
 from server.storage.models import StoredFile
@@ -68,11 +69,7 @@ def news_group_ids(db: Session, news_id: int) -> list[int]:
 
 
 def staff_news(db: Session, user: User, news_id: int) -> NewsItem:
-    news = db.get(NewsItem, news_id)
-    if news is None:
-        raise not_found("news item")
-    require_unit_publisher(db, user, news.unit_id, GROUP_PUBLISHERS)
-    return news
+    return staff_item(db, user, NewsItem, news_id, "news item", GROUP_PUBLISHERS)
 
 
 def edit_news(db: Session, clock: Clock, user: User, news_id: int, title: str | None, body: str | None) -> NewsItem:
@@ -156,11 +153,7 @@ def _add_file(db: Session, clock: Clock, user: User, unit_id: int, title: str, d
 
 
 def staff_file(db: Session, user: User, file_id: int) -> InformationFile:
-    item = db.get(InformationFile, file_id)
-    if item is None:
-        raise not_found("file")
-    require_unit_publisher(db, user, item.unit_id, UNIT_PUBLISHERS)
-    return item
+    return staff_item(db, user, InformationFile, file_id, "file", UNIT_PUBLISHERS)
 
 
 def edit_file(db: Session, clock: Clock, user: User, file_id: int, title: str | None, description: str | None) -> InformationFile:
@@ -232,11 +225,7 @@ def publish_link(db: Session, clock: Clock, user: User, unit_id: int, title: str
 
 
 def staff_link(db: Session, user: User, link_id: int) -> InformationLink:
-    link = db.get(InformationLink, link_id)
-    if link is None:
-        raise not_found("link")
-    require_unit_publisher(db, user, link.unit_id, UNIT_PUBLISHERS)
-    return link
+    return staff_item(db, user, InformationLink, link_id, "link", UNIT_PUBLISHERS)
 
 
 def edit_link(db: Session, clock: Clock, user: User, link_id: int, title: str | None, url: str | None, description: str | None) -> InformationLink:

@@ -20,8 +20,8 @@ from server.publishing import (
     groups_of_pupil,
     may_read_group,
     require_group_publisher,
-    require_unit_publisher,
     set_published,
+    staff_item,
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
@@ -62,11 +62,7 @@ def publish_plan(db: Session, clock: Clock, user: User, data: PlanIn) -> Plan:
 
 
 def staff_plan(db: Session, user: User, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise not_found("plan")
-    require_unit_publisher(db, user, plan.unit_id, PLANNERS)
-    return plan
+    return staff_item(db, user, Plan, plan_id, "plan", PLANNERS)
 
 
 def edit_plan(db: Session, clock: Clock, user: User, plan_id: int, patch: PlanPatch) -> Plan:
