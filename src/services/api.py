@@ -146,7 +146,7 @@ class ApiClient:
             if response.status_code >= 400:
                 raise _error_from(response)
             return response
-        log.info("server unreachable for %s %s: %s", method, path, type(last).__name__)
+        log.info("server unreachable for %s %s: %s", method, _loggable(path), type(last).__name__)
         raise ServerUnreachable(str(last))
 
     async def get_model(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
@@ -254,3 +254,14 @@ def _error_from(response: httpx.Response) -> ApiError:
     elif response.status_code == 429:
         kind = Throttled
     return kind(response.status_code, code, message, fields)
+
+
+_SECRET_PATHS = ("/activations/", "/password-resets/")
+
+
+def _loggable(path: str) -> str:
+    """The path without one-time link tokens: logs never carry tokens."""
+    for prefix in _SECRET_PATHS:
+        if prefix in path:
+            return path.split(prefix, 1)[0] + prefix + "…"
+    return path
