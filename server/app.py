@@ -13,6 +13,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 import server.models  # noqa: F401  (all tables registered)
+from server import log_privacy
 from server.clock import Clock, FixedClock, SystemClock
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
+    log_privacy.install()
     app.add_middleware(
         IdempotencyMiddleware,
         get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,

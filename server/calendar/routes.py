@@ -3,8 +3,6 @@ and the staff operations under /staff/calendar."""
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -40,25 +38,6 @@ staff_router = APIRouter(prefix="/staff/calendar", tags=["staff-calendar"])
 register_box("calendar", 60, lambda db, user, pupil, clock: unread_count(db, user, pupil, "calendar"))
 
 DEFAULT_DAYS = 31
-
-
-class RedactFeedTokens(logging.Filter):
-    """The iCalendar feed carries its private token in the query string (phone calendars send
-    no headers); keep it out of access logs."""
-
-    PATTERN = re.compile(r"([?&]token=)[^&\s\"]+")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(self.PATTERN.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args)
-        if isinstance(record.msg, str):
-            record.msg = self.PATTERN.sub(r"\1[redacted]", record.msg)
-        return True
-
-
-_access_log = logging.getLogger("uvicorn.access")
-if not any(isinstance(f, RedactFeedTokens) for f in _access_log.filters):
-    _access_log.addFilter(RedactFeedTokens())
 
 
 def entries_out(

@@ -207,12 +207,19 @@ def test_the_ical_feed_needs_only_its_private_token_and_rotating_it_ends_the_old
     assert client.post(f"{API}/children/{w.other_pupil.id}/calendar-feed", headers=make.headers(w.guardian)).status_code == 404
 
 
-def test_feed_tokens_are_kept_out_of_access_logs():
+def test_tokens_are_kept_out_of_access_logs(app):
     import logging
 
-    from server.calendar.routes import RedactFeedTokens
+    from server.log_privacy import RedactTokens
 
-    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5000", "GET", "/api/v1/children/4/calendar.ics?token=s3cr3t-Tok_en&x=1", "1.1", 200), None)
-    RedactFeedTokens().filter(record)
-    assert "s3cr3t" not in record.getMessage() and "token=[redacted]&x=1" in record.getMessage()
-    assert any(isinstance(f, RedactFeedTokens) for f in logging.getLogger("uvicorn.access").filters)
+    def logged(path: str) -> str:
+        record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', ("127.0.0.1:5000", "GET", path, "1.1", 200), None)
+        RedactTokens().filter(record)
+        return record.getMessage()
+
+    assert "token=[redacted]&x=1" in logged("/api/v1/children/4/calendar.ics?token=s3cr3t-Tok_en&x=1")
+    assert "s3cr3t" not in logged("/api/v1/children/4/calendar.ics?token=s3cr3t-Tok_en&x=1")
+    assert "/activations/[redacted] " in logged("/api/v1/activations/s3cr3tLink")
+    assert "s3cr3t" not in logged("/api/v1/password-resets/s3cr3tLink?x=1")
+    # create_app installs it on uvicorn's access log.
+    assert any(isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.access").filters)
