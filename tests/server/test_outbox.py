@@ -168,3 +168,47 @@ def test_the_backoff_grows_and_is_capped():
     assert backoff(1) == timedelta(seconds=30)
     assert backoff(2) == timedelta(seconds=60)
     assert backoff(30) == timedelta(hours=6)
+
+
+def test_the_smtp_adapter_delivers_to_a_real_smtp_server(app, clock, settings, db):
+    """A real SMTP conversation on loopback (aiosmtpd as the mail server)."""
+    from email import message_from_bytes as parse
+    from email.policy import default as policy
+
+    from aiosmtpd.controller import Controller
+
+    from server.outbox.adapters import SmtpAdapter
+
+    received = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            received.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.smtp_host, settings.smtp_port, settings.smtp_starttls = "127.0.0.1", port, False
+        _enqueue(app, clock, 2)
+        assert run_once(app.state.sessionmaker, clock, settings, {"email": SmtpAdapter(settings)}) == 2
+    finally:
+        controller.stop()
+    assert sorted(e.rcpt_tos[0] for e in received) == ["r0@example.test", "r1@example.test"]
+    first = parse(received[0].content, policy=policy)
+    assert first["Subject"].startswith("Ämne") and first["From"] == settings.email_from
+
+
+def test_an_unreachable_smtp_server_leaves_the_message_for_a_retry(app, clock, settings, db):
+    from server.outbox.adapters import SmtpAdapter
+
+    settings.smtp_host, settings.smtp_port = "127.0.0.1", 9  # nothing listens on the discard port
+    _enqueue(app, clock, 1)
+    assert run_once(app.state.sessionmaker, clock, settings, {"email": SmtpAdapter(settings)}) == 0
+    row = db.scalars(select(OutboxMessage)).one()
+    assert row.status == OutboxStatus.PENDING.value and row.attempts == 1 and row.last_error
