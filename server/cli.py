@@ -200,6 +200,15 @@ def _bankid_simulator(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@command("housekeeping", "Remove expired idempotency records, login failures, sessions, links and BankID orders.")
+def _housekeeping(args: argparse.Namespace, settings: Settings) -> int:
+    from server.housekeeping import run_housekeeping
+
+    removed = run_housekeeping(make_sessionmaker(make_engine(settings.database_url)), SystemClock(), settings)
+    print(", ".join(f"{count} {what.replace('_', ' ')}" for what, count in removed.items()) + " removed")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="skolhub", description="Skolhub server tools. Settings come from SKOLHUB_* variables.")

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = 4
 
     idempotency_ttl_hours: int = 24
+    housekeeping_minutes: int = 10  # how often the worker removes expired records
 
     # Requests admitted into the application at once per process (server/limits.py); the
     # thread pool is sized above it and the connection pool should not be far below it.

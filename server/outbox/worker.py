@@ -118,11 +118,17 @@ def run_once(factory: sessionmaker[Session], clock: Clock, settings: Settings, a
 
 
 def run_forever(factory: sessionmaker[Session], clock: Clock, settings: Settings, adapters: dict[str, Adapter], poll_seconds: float = 2.0) -> None:
+    from server.housekeeping import run_housekeeping
+
     worker_id = default_worker_id()
     log.info("outbox worker %s started", worker_id)
+    next_housekeeping = 0.0
     while True:
         try:
             run_once(factory, clock, settings, adapters, worker_id)
+            if time.monotonic() >= next_housekeeping:
+                log.info("housekeeping removed %s", run_housekeeping(factory, clock, settings))
+                next_housekeeping = time.monotonic() + settings.housekeeping_minutes * 60
         except Exception:  # keep the worker alive through a database hiccup
             log.exception("outbox worker round failed")
         time.sleep(poll_seconds)
