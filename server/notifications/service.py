@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.access import visible_pupil_ids
@@ -33,9 +33,13 @@ def feed(db: Session, user: User, *, pupil_id: int | None, before_id: int | None
     if pupil_id is not None:
         query = query.where(Notification.pupil_id == pupil_id)
     if before_id is not None:
-        query = query.where(Notification.id < before_id)
+        # Keyset cursor on (created_at, id): newest first, also when items were back-dated.
+        cursor = db.scalar(_mine(user).with_only_columns(Notification.created_at).where(Notification.id == before_id))
+        if cursor is None:
+            return [], None
+        query = query.where(or_(Notification.created_at < cursor, and_(Notification.created_at == cursor, Notification.id < before_id)))
     limit = max(1, min(limit, MAX_PAGE))
-    rows = list(db.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    rows = list(db.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)

@@ -94,6 +94,27 @@ def test_the_feed_pages_newest_first_with_a_before_id_cursor(client, app, clock,
     assert [n["title"] for n in last["items"]] == ["Nyhet 0"] and last["next_before_id"] is None
 
 
+def test_the_feed_is_newest_first_by_time_even_when_items_arrive_out_of_order(client, app, clock, make, family):
+    """Back-dated publications (imports, the demo) still sort by when they happened."""
+    from datetime import timedelta
+
+    from server.clock import FixedClock
+
+    now = clock.now()
+    for days_ago, title in [(1, "Igår"), (10, "För tio dagar sedan"), (0, "Idag"), (5, "För fem dagar sedan"), (5, "Också för fem dagar sedan")]:
+        publish(app, FixedClock(now - timedelta(days=days_ago)), pupils_by_id([family["child"].id]), f"item:{title}", title=title)
+    titles = []
+    page = feed(client, make, family["guardian"], limit=2)
+    while True:
+        titles += [n["title"] for n in page["items"]]
+        if page["next_before_id"] is None:
+            break
+        page = feed(client, make, family["guardian"], limit=2, before_id=page["next_before_id"])
+    assert titles == ["Idag", "Igår", "Också för fem dagar sedan", "För fem dagar sedan", "För tio dagar sedan"]
+    # A cursor that is not the user's own item gives an empty page, not someone else's items.
+    assert feed(client, make, family["neighbour"], limit=2, before_id=page["items"][0]["id"] if page["items"] else 1)["items"] == []
+
+
 def test_a_guardian_no_longer_linked_to_a_child_no_longer_sees_its_items(client, app, clock, make, family):
     from sqlalchemy import delete
 
