@@ -17,6 +17,7 @@ from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.errors import not_found
 from server.notifications.models import Notification
+from server.notifications.service import area_count
 from server.school.models import Group, Pupil, PupilGroup, StaffRole, Unit
 
 # Who may publish what (R2 for staff: only at their own units, and by role).
@@ -105,15 +106,7 @@ def mark_item_read(db: Session, clock: Clock, user: User, pupil_id: int, item_ke
 
 def unread_count(db: Session, user: User, pupil: Pupil, area: str) -> int:
     """A home box's number: the child's unread notifications in the area."""
-    return int(
-        db.scalar(
-            select(func.count()).select_from(Notification).where(
-                Notification.user_id == user.id, Notification.pupil_id == pupil.id, Notification.area == area,
-                Notification.read_at.is_(None),
-            )
-        )
-        or 0
-    )
+    return area_count(db, user, pupil.id, area, unread=True)
 
 
 def author_names(db: Session, ids: set[int | None]) -> dict[int, str]:

@@ -4,7 +4,6 @@ staff register valid/invalid absence per lesson; everyone related lists and open
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from sqlalchemy import func, select
 
 from server.absence import service
 from server.absence.models import Absence
@@ -21,7 +20,7 @@ from server.deps import ClockDep, DbDep
 from server.errors import ERROR_RESPONSES, ApiError, not_found
 from server.home.boxes import register_box
 from server.http_cache import cached_json
-from server.notifications.models import Notification
+from server.notifications.service import area_count
 from server.schedule.service import occurrence_id
 
 router = APIRouter(tags=["absence"], responses=ERROR_RESPONSES)  # type: ignore[arg-type]
@@ -143,19 +142,7 @@ def register_absence(
 
 def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
     """New school-registered absences: the unseen absence notifications for this child."""
-    return int(
-        db.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(
-                Notification.user_id == user.id,
-                Notification.pupil_id == pupil.id,
-                Notification.area == "absence",
-                Notification.seen_at.is_(None),
-            )
-        )
-        or 0
-    )
+    return area_count(db, user, pupil.id, "absence", unread=False)
 
 
 register_box("absence", 20, _absence_box)

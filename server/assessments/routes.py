@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.access import CurrentPrincipal, require_pupil, require_staff
@@ -16,6 +16,7 @@ from server.clock import Clock
 from server.deps import ClockDep, DbDep
 from server.home.boxes import register_box
 from server.notifications.models import Notification
+from server.notifications.service import area_count
 from server.school.models import Pupil
 
 router = APIRouter(tags=["assessments"])
@@ -40,19 +41,7 @@ def assessment_out(db: Session, a: Assessment) -> AssessmentOut:
 
 def unseen(db: Session, user: User, pupil: Pupil, area: str) -> int:
     """The box count: unseen notifications only, so it reveals nothing of the content."""
-    return (
-        db.scalar(
-            select(func.count())
-            .select_from(Notification)
-            .where(
-                Notification.user_id == user.id,
-                Notification.pupil_id == pupil.id,
-                Notification.area == area,
-                Notification.seen_at.is_(None),
-            )
-        )
-        or 0
-    )
+    return area_count(db, user, pupil.id, area, unread=False)
 
 
 def mark_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -> None:

@@ -20,6 +20,7 @@ from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.home import boxes as registry
 from server.home.models import UnitModule
+from server.notifications.service import counting_areas
 from server.school.models import Pupil, Unit, UnitKind
 
 # Every box a unit can switch on or off, in the guide's order.
@@ -59,13 +60,14 @@ def home_boxes(db: Session, user: User, pupil: Pupil, clock: Clock) -> list[Home
     assert unit is not None
     off = disabled_boxes(db, unit.id)
     boxes: list[HomeBox] = []
-    for spec in sorted(registry.BOXES.values(), key=lambda s: (s.order, s.key)):
-        if spec.key in off or not generic_rules_allow(spec.key, spec.school_only, user, pupil, unit):
-            continue
-        count = spec.provider(db, user, pupil, clock)
-        if count is None:
-            continue
-        boxes.append(HomeBox(spec.key, int(count)))
+    with counting_areas(db, user, pupil.id):
+        for spec in sorted(registry.BOXES.values(), key=lambda s: (s.order, s.key)):
+            if spec.key in off or not generic_rules_allow(spec.key, spec.school_only, user, pupil, unit):
+                continue
+            count = spec.provider(db, user, pupil, clock)
+            if count is None:
+                continue
+            boxes.append(HomeBox(spec.key, int(count)))
     return boxes
 
 

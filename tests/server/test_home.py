@@ -148,3 +148,34 @@ def test_demo_units_state_their_boxes(db, clock, settings):
     off = set(db.scalars(select(UnitModule.box_key).where(UnitModule.unit_id == world.preschool.id, UnitModule.enabled.is_(False))))
     assert {"schedule", "assessments", "planning", "documentation", "contact_list"} <= off
     db.rollback()
+
+
+def test_home_counts_every_box_from_one_notification_query(client, app, make, clock):
+    """The app's most frequent call: one GROUP BY answers every box's count, however many boxes."""
+    from sqlalchemy import event
+
+    from server.notifications.fanout import notify, pupils_by_id
+
+    school = make.school()
+    child = make.pupil(school.group, in_fritids=True)
+    guardian = make.guardian(child)
+    with app.state.sessionmaker() as session:
+        for area in ("information", "calendar", "blog", "planning", "absence", "assessments"):
+            notify(session, clock, pupils_by_id([child.id]), area=area, type="t", title="x", item_key=f"{area}:1", link="/")
+        session.commit()
+    headers = make.headers(guardian)
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", capture)
+    try:
+        boxes = {b["key"]: b["count"] for b in client.get(f"/api/v1/children/{child.id}/home", headers=headers).json()["boxes"]}
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", capture)
+    assert {k: boxes[k] for k in ("information", "calendar", "blog", "planning", "absence", "assessments")} == dict.fromkeys(
+        ("information", "calendar", "blog", "planning", "absence", "assessments"), 1
+    )
+    touching = [s for s in statements if "FROM notification" in s]
+    assert len(touching) <= 2, touching  # the boxes' GROUP BY, and the bell's unseen total
