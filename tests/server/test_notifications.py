@@ -111,8 +111,11 @@ def test_the_feed_is_newest_first_by_time_even_when_items_arrive_out_of_order(cl
             break
         page = feed(client, make, family["guardian"], limit=2, before_id=page["next_before_id"])
     assert titles == ["Idag", "Igår", "Också för fem dagar sedan", "För fem dagar sedan", "För tio dagar sedan"]
-    # A cursor that is not the user's own item gives an empty page, not someone else's items.
-    assert feed(client, make, family["neighbour"], limit=2, before_id=page["items"][0]["id"] if page["items"] else 1)["items"] == []
+    # A cursor naming someone else's item gives an empty page, even for a user who has items.
+    publish(app, FixedClock(now - timedelta(days=20)), pupils_by_id([family["neighbour_child"].id]), "item:neighbour", title="Grannens")
+    assert [n["title"] for n in feed(client, make, family["neighbour"])["items"]] == ["Grannens"]
+    family_item = feed(client, make, family["guardian"], limit=1)["items"][0]["id"]
+    assert feed(client, make, family["neighbour"], before_id=family_item)["items"] == []
 
 
 def test_a_guardian_no_longer_linked_to_a_child_no_longer_sees_its_items(client, app, clock, make, family):
