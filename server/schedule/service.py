@@ -432,11 +432,7 @@ def change_occurrence(
             raise bad_request("nothing_to_move", "Give a new date, time or room.", "new_date")
         if (start or lesson.start_time) >= (end or lesson.end_time):
             raise bad_request("invalid_lesson_time", "A lesson must end after it starts.", "end")
-    db.execute(
-        delete(LessonException).where(
-            LessonException.lesson_id == lesson.id, LessonException.date == on
-        )
-    )
+    _clear_change(db, lesson, on)
     change = (
         cancel_lesson(db, lesson, on, note)
         if cancelled
@@ -448,12 +444,17 @@ def change_occurrence(
     return change
 
 
-def restore_occurrence(db: Session, lesson: Lesson, on: date) -> None:
+def _clear_change(db: Session, lesson: Lesson, on: date) -> None:
+    """Remove any cancellation or move of this occurrence (a new change replaces the old)."""
     db.execute(
         delete(LessonException).where(
             LessonException.lesson_id == lesson.id, LessonException.date == on
         )
     )
+
+
+def restore_occurrence(db: Session, lesson: Lesson, on: date) -> None:
+    _clear_change(db, lesson, on)
     db.commit()
 
 
