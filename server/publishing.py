@@ -75,6 +75,16 @@ def staff_item(db: Session, user: User, model: type[T], item_id: int, what: str,
     return item
 
 
+def edit_title_and_body(db: Session, clock: Clock, item: Any, title: str | None, body: str | None) -> None:
+    """Staff edit of a news item or blog post: the given fields are checked and set; commits."""
+    if title is not None:
+        item.title = check_text(title, "title", 200)
+    if body is not None:
+        item.body = check_text(body, "body", 20000)
+    item.updated_at = clock.now()
+    db.commit()
+
+
 def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:
     """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan) and
     commit. Re-publishing announces it again; unpublishing withdraws its notifications so no

@@ -17,6 +17,7 @@ from server.notifications.fanout import notify, pupils_of_groups
 from server.publishing import (
     GROUP_PUBLISHERS,
     check_text,
+    edit_title_and_body,
     groups_of_pupil,
     may_read_group,
     require_group_publisher,
@@ -100,12 +101,7 @@ def remove_image(db: Session, settings: Settings, clock: Clock, user: User, post
 
 def edit_post(db: Session, clock: Clock, user: User, post_id: int, title: str | None, body: str | None) -> BlogPost:
     post = staff_post(db, user, post_id)
-    if title is not None:
-        post.title = check_text(title, "title", 200)
-    if body is not None:
-        post.body = check_text(body, "body", 20000)
-    post.updated_at = clock.now()
-    db.commit()
+    edit_title_and_body(db, clock, post, title, body)
     return post
 
 

@@ -19,6 +19,7 @@ from server.publishing import (
     GROUP_PUBLISHERS,
     UNIT_PUBLISHERS,
     check_text,
+    edit_title_and_body,
     groups_of_pupil,
     may_read_unit,
     require_group_publisher,
@@ -74,12 +75,7 @@ def staff_news(db: Session, user: User, news_id: int) -> NewsItem:
 
 def edit_news(db: Session, clock: Clock, user: User, news_id: int, title: str | None, body: str | None) -> NewsItem:
     news = staff_news(db, user, news_id)
-    if title is not None:
-        news.title = check_text(title, "title", 200)
-    if body is not None:
-        news.body = check_text(body, "body", 20000)
-    news.updated_at = clock.now()
-    db.commit()
+    edit_title_and_body(db, clock, news, title, body)
     return news
 
 
