@@ -1,5 +1,7 @@
-"""Fill the catalogs after `pybabel update`: Swedish from tools/sv_translations.py (only empty
-entries), English as the msgid itself. Run: python tools/fill_catalogs.py"""
+"""Fill the catalogs after `pybabel update`: Swedish from tools/sv_translations.py and every
+tools/sv_translations_<area>.py beside it (only empty entries), English as the msgid itself (or
+an EN_OVERRIDES entry). One file per app area keeps parallel work from colliding in one dict.
+Run: python tools/fill_catalogs.py"""
 
 from __future__ import annotations
 
@@ -10,7 +12,14 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
+import importlib  # noqa: E402
+
 from sv_translations import EN_OVERRIDES, SV  # noqa: E402
+
+for _extra in sorted((ROOT / "tools").glob("sv_translations_*.py")):
+    _module = importlib.import_module(_extra.stem)
+    SV.update(getattr(_module, "SV", {}))
+    EN_OVERRIDES.update(getattr(_module, "EN_OVERRIDES", {}))
 
 
 def fill(language: str) -> int:
