@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.params import File
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
+from starlette.routing import Match
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import server.models  # noqa: F401  (all tables registered)
 from server import log_privacy
@@ -20,7 +23,9 @@ from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
 from server.errors import install_error_handlers
 from server.idempotency import IdempotencyMiddleware
-from server.limits import ConcurrencyLimitMiddleware
+from server.input_policy import all_params, enforce_input_policy
+from server.limits import BodyLimitMiddleware, ConcurrencyLimitMiddleware
+from server.security_headers import SecurityHeadersMiddleware
 
 log = logging.getLogger("skolhub")
 
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         version="1.0",
         description="The school's system of record behind the Skolhub app: guardians, students and staff.",
         generate_unique_id_function=_operation_id,
+        dependencies=[Depends(enforce_input_policy)],  # server/input_policy.py: one policy for all input
     )
     app.state.settings = settings
     app.state.clock = clock or (FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock())
@@ -105,15 +111,32 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,
         get_clock=lambda scope: scope["app"].state.clock,
     )
-    # Outermost: admission control (see server/limits.py).
+    # Admission control, then (outside it) the body limits: see server/limits.py.
     app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)
     app.include_router(build_api_router())
+    upload_routes = [r for r in app.routes if isinstance(r, APIRoute) and _takes_files(r)]
+    app.add_middleware(
+        BodyLimitMiddleware,
+        small_max_bytes=settings.request_max_bytes,
+        upload_max_bytes=settings.upload_request_max_bytes or settings.upload_max_bytes + (1 << 20),
+        is_upload=lambda scope: any(r.matches(scope)[0] is Match.FULL for r in upload_routes),
+        read_timeout_seconds=settings.body_read_timeout_seconds,
+        upload_read_timeout_seconds=settings.upload_read_timeout_seconds,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    if settings.trust_forwarded_for:
+        # The client address (per-address lockout) and scheme (HSTS) from a trusted proxy only.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     if settings.bankid_simulator_mounted:
         from server.bankid.simulator import create_simulator_app, people_from_database
 
         app.mount("/bankid-sim", create_simulator_app(app.state.clock, people_from_database(app.state.sessionmaker)))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _takes_files(route: APIRoute) -> bool:
+    return any(isinstance(p.field_info, File) for p in all_params(route.dependant, "body_params"))
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

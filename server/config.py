@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     throttle_window_minutes: int = 15
     throttle_account_failures: int = 5
     throttle_address_failures: int = 20
+    # Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto,
+    # but only from these proxy addresses. Off: forwarded headers are ignored entirely.
     trust_forwarded_for: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
 
     # argon2id cost; tests lower it, production keeps the RFC 9106 low-memory profile.
     argon2_time_cost: int = 3
@@ -78,3 +81,10 @@ class Settings(BaseSettings):
     bankid_simulator_mounted: bool = False
     # Largest accepted upload (information files, blog images, plan attachments).
     upload_max_bytes: int = 20 * 1024 * 1024
+    # Request bodies (server/limits.py): JSON and forms; the routes that take files (0 = the
+    # upload limit + 1 MiB for the form around it, for all files of one request together).
+    request_max_bytes: int = 512 * 1024
+    upload_request_max_bytes: int = 0
+    # A body must be complete this long after the request line (slow clients get 408).
+    body_read_timeout_seconds: float = 15.0
+    upload_read_timeout_seconds: float = 300.0

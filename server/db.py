@@ -45,6 +45,8 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Never put bound parameters (comments, message bodies, usernames) into error messages/logs.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         if "poolclass" not in kwargs and ":memory:" not in url:
             kwargs.setdefault("pool_size", 20)

@@ -33,11 +33,8 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
 
 def client_address(request: Request) -> str:
-    settings: Settings = request.app.state.settings
-    if settings.trust_forwarded_for:
-        forwarded = request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+    """The peer's address; behind a trusted proxy (SKOLHUB_TRUST_FORWARDED_FOR) the app's
+    ProxyHeadersMiddleware has already put the forwarded client address here."""
     return request.client.host if request.client else "unknown"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -76,6 +77,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("validation_error", "Some fields are missing or invalid.", fields), status_code=422
         )
+
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, _exc: DataError) -> JSONResponse:
+        # A backstop behind server/input_policy.py: a value the database itself refuses (too
+        # long for its column, out of its type's range) is the client's input, not a crash.
+        # The engine hides bound parameters, so nothing the user wrote reaches the log.
+        return JSONResponse(error_body("invalid_input", "A value is out of range or too long."), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
