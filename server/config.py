@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # Behind a reverse proxy: take the client address and scheme from X-Forwarded-For/-Proto,
     # but only from these proxy addresses. Off: forwarded headers are ignored entirely.
     trust_forwarded_for: bool = False
+    # Password-reset requests per identifier and per client address inside the window.
+    reset_window_minutes: int = 60
+    reset_identifier_limit: int = 3
+    reset_address_limit: int = 20
     forwarded_allow_ips: str = "127.0.0.1"
 
     # argon2id cost; tests lower it, production keeps the RFC 9106 low-memory profile.

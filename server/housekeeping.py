@@ -12,7 +12,7 @@ from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.accounts.models import AuthSession, OneTimeLink
-from server.accounts.service import purge_old_failures
+from server.accounts.service import purge_old_counters
 from server.bankid.models import BankIdOrder
 from server.clock import Clock
 from server.config import Settings
@@ -27,7 +27,7 @@ def run_housekeeping(factory: sessionmaker[Session], clock: Clock, settings: Set
     removed: dict[str, int] = {}
     with factory() as db:
         removed["idempotency_records"] = purge_expired(db, now, settings.idempotency_ttl_hours)
-        removed["login_failures"] = purge_old_failures(db, clock, settings)
+        removed["throttle_counters"] = purge_old_counters(db, clock, settings)
         removed["bankid_orders"] = affected(
             db.execute(delete(BankIdOrder).where(BankIdOrder.finished_at.is_not(None), BankIdOrder.finished_at < now - KEEP_FINISHED))
         )

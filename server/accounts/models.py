@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, false
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -85,14 +85,15 @@ class AuthSession(Base):
     method: Mapped[str] = mapped_column(String(20), default="password")
 
 
-class LoginFailure(Base):
-    """One failed login; throttling counts these per account and per client address."""
+class ThrottleCounter(Base):
+    """Attempts per (scope, key) in a fixed window: failed logins per account and per client
+    address, password-reset requests per identifier and per address. Counted with one
+    INSERT … ON CONFLICT DO UPDATE … RETURNING (server/throttle.py), so concurrent attempts
+    cannot all pass a check made before any of them was counted."""
 
-    __tablename__ = "login_failure"
+    __tablename__ = "throttle_counter"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(10))  # "account" | "address"
-    key: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime]
-
-    __table_args__ = (Index("ix_login_failure_lookup", "scope", "key", "at"),)
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    window_start: Mapped[datetime]
+    count: Mapped[int] = mapped_column(Integer)

@@ -67,8 +67,8 @@ def activate(token: str, body: ActivateIn, db: DbDep, settings: SettingsDep, clo
 
 
 @router.post("/password-resets", response_model=Accepted, status_code=202, summary="Ask for a password-reset link")
-def request_password_reset(body: ResetRequestIn, db: DbDep, settings: SettingsDep, clock: ClockDep) -> Accepted:
-    service.request_password_reset(db, settings, clock, body.identifier)
+def request_password_reset(body: ResetRequestIn, request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep) -> Accepted:
+    service.request_password_reset(db, settings, clock, body.identifier, client_address(request))
     return Accepted()
 
 

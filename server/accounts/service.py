@@ -7,10 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from server.accounts.models import AuthSession, LoginFailure, OneTimeLink, OneTimeLinkPurpose, User, UserKind
+from server import throttle
+from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose, User, UserKind
 from server.clock import Clock
 from server.config import Settings
 from server.db import affected
@@ -155,37 +156,33 @@ def start_session(db: Session, settings: Settings, clock: Clock, user: User, met
     return IssuedSession(token=token, session=session, user=user)
 
 
-def _failures(db: Session, scope: str, key: str, since: datetime) -> int:
-    return db.scalar(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.scope == scope, LoginFailure.key == key, LoginFailure.at >= since)
-    ) or 0
-
-
-def _throttled(db: Session, settings: Settings, clock: Clock, username: str, address: str) -> bool:
-    since = clock.now() - timedelta(minutes=settings.throttle_window_minutes)
-    return (
-        _failures(db, "account", username, since) >= settings.throttle_account_failures
-        or _failures(db, "address", address, since) >= settings.throttle_address_failures
+def _throttled_error(retry_after: int) -> ApiError:
+    return ApiError(
+        429, "login_throttled", "Too many failed attempts. Wait a few minutes and try again.",
+        headers={"Retry-After": str(retry_after)},
     )
 
 
 def login(db: Session, settings: Settings, clock: Clock, username: str, password: str, address: str) -> IssuedSession:
+    """R4. Every attempt is counted (atomically, server/throttle.py) before the password is
+    checked, per account and per client address; a right password gives the attempt back."""
     username = normalize_username(username)[:64]
-    if _throttled(db, settings, clock, username, address):
-        raise ApiError(
-            429, "login_throttled", "Too many failed attempts. Wait a few minutes and try again.",
-            headers={"Retry-After": str(settings.throttle_window_minutes * 60)},
-        )
+    address = address[:128]
+    now = clock.now()
+    window = timedelta(minutes=settings.throttle_window_minutes)
+    account = throttle.take(db, "login_account", username, now, window, settings.throttle_account_failures)
+    by_address = throttle.take(db, "login_address", address, now, window, settings.throttle_address_failures)
+    db.commit()  # counted for everyone before the (slow) password check
+    if not account.allowed or not by_address.allowed:
+        raise _throttled_error(max(account.retry_after_seconds if not account.allowed else 0, by_address.retry_after_seconds if not by_address.allowed else 0))
     user = db.scalar(select(User).where(User.username == username)) if username else None
     # verify_password does a full argon2 verification even for an unknown user.
     ok = verify_password(settings, user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        now = clock.now()
-        db.add(LoginFailure(scope="account", key=username, at=now))
-        db.add(LoginFailure(scope="address", key=address[:128], at=now))
-        db.commit()
+        db.rollback()
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
-    db.execute(delete(LoginFailure).where(LoginFailure.scope == "account", LoginFailure.key == username))
+    throttle.clear(db, "login_account", username)
+    throttle.give_back(db, "login_address", address)
     issued = start_session(db, settings, clock, user)
     db.commit()
     return issued
@@ -232,12 +229,24 @@ def change_password(db: Session, settings: Settings, clock: Clock, user: User, s
     return revoked
 
 
-def request_password_reset(db: Session, settings: Settings, clock: Clock, identifier: str) -> None:
+def request_password_reset(db: Session, settings: Settings, clock: Clock, identifier: str, address: str = "unknown") -> None:
     """Sends a reset link if the username or email belongs to an activated account. The caller's
-    answer is the same either way, so it never reveals whether an account exists."""
+    answer is the same either way, so it never reveals whether an account exists. Requests are
+    limited per identifier and per client address (counted whether or not an account exists),
+    so nobody can flood a mailbox with reset emails."""
     ident = identifier.strip().lower()
     if not ident:
         return
+    now = clock.now()
+    window = timedelta(minutes=settings.reset_window_minutes)
+    per_ident = throttle.take(db, "reset_identifier", ident, now, window, settings.reset_identifier_limit)
+    per_address = throttle.take(db, "reset_address", address[:128], now, window, settings.reset_address_limit)
+    db.commit()
+    if not per_ident.allowed or not per_address.allowed:
+        raise ApiError(
+            429, "reset_throttled", "Too many password-reset requests. Wait a while and try again.",
+            headers={"Retry-After": str(max(per_ident.retry_after_seconds, per_address.retry_after_seconds))},
+        )
     users = list(db.scalars(select(User).where((User.username == ident) | (func.lower(User.email) == ident)).where(User.is_active.is_(True))))
     for user in users:
         if user.password_hash is None or not user.email:
@@ -267,9 +276,9 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
     db.commit()
 
 
-def purge_old_failures(db: Session, clock: Clock, settings: Settings) -> int:
-    cutoff = clock.now() - timedelta(minutes=settings.throttle_window_minutes * 4)
-    return affected(db.execute(delete(LoginFailure).where(LoginFailure.at < cutoff))) or 0
+def purge_old_counters(db: Session, clock: Clock, settings: Settings) -> int:
+    longest = max(settings.throttle_window_minutes, settings.reset_window_minutes)
+    return throttle.purge_before(db, clock.now() - timedelta(minutes=longest * 4))
 
 
 def is_guardian(user: User) -> bool:
