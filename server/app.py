@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         IdempotencyMiddleware,
         get_sessionmaker=lambda scope: scope["app"].state.sessionmaker,
         get_clock=lambda scope: scope["app"].state.clock,
+        lease_seconds=settings.idempotency_lease_seconds,
     )
     # Admission control, then (outside it) the body limits: see server/limits.py.
     app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = 4
 
     idempotency_ttl_hours: int = 24
+    idempotency_lease_seconds: int = 120  # a pending key whose request died is free again after this
     housekeeping_minutes: int = 10  # how often the worker removes expired records
 
     # Requests admitted into the application at once per process (server/limits.py); the

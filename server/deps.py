@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from server.clock import Clock
@@ -37,6 +37,14 @@ def client_address(request: Request) -> str:
     ProxyHeadersMiddleware has already put the forwarded client address here."""
     return request.client.host if request.client else "unknown"
 
+
+def no_store(response: Response) -> None:
+    """For responses that carry a secret (a session token, a BankID start token, a feed link):
+    never cached, and never kept for an Idempotency-Key replay (server/idempotency.py)."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+NO_STORE = [Depends(no_store)]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]

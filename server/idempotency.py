@@ -1,6 +1,12 @@
 """Idempotency-Key for create-type POSTs: a replay returns the first answer and creates nothing.
 
 Records live in the database (not process memory) so every worker process and machine sees them.
+- A response marked `Cache-Control: no-store` (login, BankID orders, feed links: anything that
+  carries a token) is never stored; its key is released, so a retry runs the request again.
+- A key is bound to the caller's session: a replay is answered only while that session is
+  still valid (a revoked or expired token gets the route's own 401, never the stored answer).
+- A pending key (a request in progress) is leased: if its process crashed, the key is taken
+  over after `idempotency_lease_seconds` instead of answering 409 until the record expires.
 """
 
 from __future__ import annotations
@@ -9,7 +15,7 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select
+from sqlalchemy import Integer, LargeBinary, String, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from server.clock import Clock
 from server.db import Base, affected
 from server.errors import error_body
+from server.security import token_hash
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 200
@@ -43,10 +50,11 @@ def _json(status: int, code: str, message: str) -> tuple[int, bytes]:
 
 
 class IdempotencyMiddleware:
-    def __init__(self, app: ASGIApp, get_sessionmaker, get_clock) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app: ASGIApp, get_sessionmaker, get_clock, lease_seconds: int = 120) -> None:  # type: ignore[no-untyped-def]
         self.app = app
         self.get_sessionmaker = get_sessionmaker
         self.get_clock = get_clock
+        self.lease = timedelta(seconds=lease_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -81,14 +89,6 @@ class IdempotencyMiddleware:
         factory: sessionmaker[Session] = self.get_sessionmaker(scope)
         clock: Clock = self.get_clock(scope)
 
-        outcome = await run_in_threadpool(_reserve, factory, clock, who, key, request_hash)
-        if isinstance(outcome, tuple):
-            status, stored_body, content_type, replayed = outcome
-            extra = [(b"idempotent-replayed", b"true")] if replayed else []
-            await _send(send, status, stored_body, content_type, extra)
-            return
-        record_id = outcome
-
         sent_body = False
 
         async def replay_receive() -> Message:
@@ -98,18 +98,32 @@ class IdempotencyMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        outcome = await run_in_threadpool(_reserve, factory, clock, who, auth, key, request_hash, self.lease)
+        if outcome is None:  # not a valid session: the route answers (401) and nothing is kept
+            await self.app(scope, replay_receive, send)
+            return
+        if isinstance(outcome, tuple):
+            status, stored_body, content_type, replayed = outcome
+            extra = [(b"idempotent-replayed", b"true")] if replayed else []
+            await _send(send, status, stored_body, content_type, extra)
+            return
+        record_id = outcome
+
         status_code = 500
+        secret = False
         content_type = b"application/json"
         response_chunks: list[bytes] = []
 
         async def capture_send(message: Message) -> None:
-            nonlocal status_code, content_type
+            nonlocal status_code, content_type, secret
             if message["type"] == "http.response.start":
                 status_code = message["status"]
                 for name, value in message.get("headers", []):
                     if name.lower() == b"content-type":
                         content_type = value
-            elif message["type"] == "http.response.body":
+                    if name.lower() == b"cache-control" and b"no-store" in value.lower():
+                        secret = True
+            elif message["type"] == "http.response.body" and not secret:
                 response_chunks.append(message.get("body", b""))
             await send(message)
 
@@ -118,7 +132,7 @@ class IdempotencyMiddleware:
         except BaseException:
             await run_in_threadpool(_forget, factory, record_id)
             raise
-        if status_code >= 500:
+        if status_code >= 500 or secret:
             await run_in_threadpool(_forget, factory, record_id)
         else:
             await run_in_threadpool(
@@ -137,10 +151,24 @@ async def _send(send: Send, status: int, body: bytes, content_type: bytes, extra
     await send({"type": "http.response.body", "body": body})
 
 
-def _reserve(factory: sessionmaker[Session], clock: Clock, who: str, key: str, request_hash: str):  # type: ignore[no-untyped-def]
-    """Insert a pending record, or return what to answer (status, body, content type, replayed)."""
+def _session_valid(db: Session, clock: Clock, auth: bytes) -> bool:
+    from server.accounts.models import AuthSession
+
+    scheme, _, token = auth.decode("latin-1").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return False
+    session = db.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token.strip())))
+    return session is not None and session.revoked_at is None and session.expires_at > clock.now()
+
+
+def _reserve(factory: sessionmaker[Session], clock: Clock, who: str, auth: bytes, key: str, request_hash: str, lease: timedelta):  # type: ignore[no-untyped-def]
+    """Insert a pending record and return its id; None when the caller's session is not valid
+    (nothing is reserved or replayed); or what to answer (status, body, content type, replayed)."""
     with factory() as db:
-        record = IdempotencyRecord(scope=who, key=key, request_hash=request_hash, created_at=clock.now())
+        if auth and not _session_valid(db, clock, auth):
+            return None
+        now = clock.now()
+        record = IdempotencyRecord(scope=who, key=key, request_hash=request_hash, created_at=now)
         db.add(record)
         try:
             db.commit()
@@ -154,6 +182,16 @@ def _reserve(factory: sessionmaker[Session], clock: Clock, who: str, key: str, r
         if existing.request_hash != request_hash:
             status, body = _json(422, "idempotency_key_reused", "This Idempotency-Key was used for a different request.")
             return status, body, b"application/json", False
+        if existing.status_code is None and existing.created_at <= now - lease:
+            # The request holding the key never finished (its process died): take the lease over.
+            taken = db.execute(
+                update(IdempotencyRecord)
+                .where(IdempotencyRecord.id == existing.id, IdempotencyRecord.status_code.is_(None), IdempotencyRecord.created_at == existing.created_at)
+                .values(created_at=now)
+            )
+            db.commit()
+            if affected(taken) == 1:
+                return existing.id
         if existing.status_code is None:
             status, body = _json(409, "idempotency_in_progress", "A request with this Idempotency-Key is being processed; retry shortly.")
             return status, body, b"application/json", False

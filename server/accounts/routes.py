@@ -25,7 +25,7 @@ from server.accounts.schemas import (
     SessionOut,
     UserOut,
 )
-from server.deps import ClockDep, DbDep, SettingsDep, client_address
+from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep, client_address
 from server.errors import conflict, not_found
 from server.school.models import Group, Guardianship, Pupil, StaffRole, Unit
 from server.school.service import add_user, link_guardian, valid_personnummer
@@ -38,7 +38,7 @@ def user_out(user: User) -> UserOut:
     return UserOut(id=user.id, kind=user.kind, username=user.username, first_name=user.first_name, last_name=user.last_name, language=user.language)
 
 
-@router.post("/auth/login", response_model=SessionOut, summary="Log in with username and password (R4)")
+@router.post("/auth/login", response_model=SessionOut, dependencies=NO_STORE, summary="Log in with username and password (R4)")
 def login(body: LoginIn, request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep) -> SessionOut:
     issued = service.login(db, settings, clock, body.username, body.password, client_address(request))
     return SessionOut(token=issued.token, expires_at=issued.session.expires_at, user=user_out(issued.user))

@@ -13,7 +13,7 @@ from server.accounts.schemas import SessionOut
 from server.bankid import service
 from server.bankid.rp import RpClient
 from server.bankid.schemas import OrderIn, OrderStartedOut, OrderStatusOut, RfaOut
-from server.deps import ClockDep, DbDep, SettingsDep, client_address
+from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep, client_address
 
 router = APIRouter(tags=["bankid"])
 _rp_lock = threading.Lock()
@@ -70,6 +70,7 @@ def _status_out(settings: SettingsDep, view: service.OrderView) -> OrderStatusOu
     "/bankid/orders",
     response_model=OrderStartedOut,
     status_code=201,
+    dependencies=NO_STORE,
     summary="Start a BankID identification: step-up for the protected boxes, or login (R5)",
 )
 def bankid_start_order(
@@ -103,6 +104,7 @@ def bankid_start_order(
 @router.get(
     "/bankid/orders/{order_id}",
     response_model=OrderStatusOut,
+    dependencies=NO_STORE,
     summary="Poll a BankID order every 2 s: status, the recommended message (RFA) and the current QR content",
 )
 def bankid_order_status(

@@ -26,7 +26,7 @@ from server.calendar.schemas import (
     SurveyResults,
 )
 from server.clock import Clock, local_today
-from server.deps import ClockDep, DbDep, SettingsDep
+from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.publishing import author_names, mark_item_read, unread_count
@@ -102,7 +102,7 @@ def answer_calendar_survey(entry_id: int, body: AnswersIn, principal: CurrentPri
     return AnswerOut(id=response.id, entry_id=response.entry_id, pupil_id=response.pupil_id, created_at=response.created_at, answers=response.answers)
 
 
-@router.post("/children/{pupil_id}/calendar-feed", response_model=FeedOut, summary="Create or rotate the private iCalendar feed link for a child")
+@router.post("/children/{pupil_id}/calendar-feed", response_model=FeedOut, dependencies=NO_STORE, summary="Create or rotate the private iCalendar feed link for a child")
 def rotate_calendar_feed(pupil_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep) -> FeedOut:
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     token = service.rotate_feed_token(db, clock, principal.user, pupil)
