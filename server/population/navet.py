@@ -118,44 +118,76 @@ def _build(number: int, line: int, fields: dict[str, str], seen_deregistration: 
     )
 
 
+# Navet's records nest at most five levels; text fields are short (names, addresses, codes).
+MAX_DEPTH = 12
+MAX_TEXT = 2000
+
+
 def read_navet(stream: BinaryIO) -> Iterator[NavetRecord | MalformedRecord]:
-    """Yield each record of a Navetavisering file, in order, while reading it in chunks."""
+    """Yield each record of a Navetavisering file, in order, while reading it in chunks.
+
+    Linear in the file's size whatever its shape: a field's path is built once, at its start
+    tag, and only down to MAX_DEPTH (deeper elements carry nothing we read); text is kept up to
+    MAX_TEXT characters per node (a longer field makes its record malformed). A DTD (and so
+    entity expansion) is refused."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     ready: list[NavetRecord | MalformedRecord] = []
-    path: list[str] = []  # element names below the current record
-    state = {"in_record": False, "number": 0, "line": 0, "dereg": False}
+    keys: list[str | None] = []  # per open element below the record: its field path, or None when too deep
+    state = {"in_record": False, "number": 0, "line": 0, "dereg": False, "too_long": False}
     fields: dict[str, str] = {}
     text: list[str] = []
+    text_length = 0
+
+    def doctype(*_args: object) -> None:
+        raise NavetFormatError("the file has a DTD (document type declaration), which a Navet transfer never has")
 
     def start(name: str, _attrs: object) -> None:
+        nonlocal text_length
         local = _local(name)
         if state["in_record"]:
-            path.append(local)
+            parent = keys[-1] if keys else ""
+            if parent is None or len(keys) >= MAX_DEPTH:
+                keys.append(None)
+            else:
+                keys.append(f"{parent}/{local}" if parent else local)
             if local == "Avregistrering":
                 state["dereg"] = True
         elif local == RECORD:
-            state.update(in_record=True, number=state["number"] + 1, line=parser.CurrentLineNumber, dereg=False)
+            state.update(in_record=True, number=state["number"] + 1, line=parser.CurrentLineNumber, dereg=False, too_long=False)
             fields.clear()
         text.clear()
+        text_length = 0
 
     def end(name: str) -> None:
+        nonlocal text_length
         if not state["in_record"]:
             return
-        if path:
-            key = "/".join(path)
-            if text:
+        if keys:
+            key = keys.pop()
+            if key is not None and text:
                 fields[key] = "".join(text)
-            path.pop()
             text.clear()
+            text_length = 0
             return
         state["in_record"] = False
-        ready.append(_build(int(state["number"]), int(state["line"]), fields, bool(state["dereg"])))
+        if state["too_long"]:
+            ready.append(MalformedRecord(int(state["number"]), int(state["line"]), f"a field is longer than {MAX_TEXT} characters"))
+        else:
+            ready.append(_build(int(state["number"]), int(state["line"]), fields, bool(state["dereg"])))
 
     def chars(data: str) -> None:
-        if state["in_record"]:
-            text.append(data)
+        nonlocal text_length
+        if not state["in_record"] or (keys and keys[-1] is None):
+            return
+        if text_length + len(data) > MAX_TEXT:
+            state["too_long"] = True
+            return
+        text.append(data)
+        text_length += len(data)
 
+    parser.StartDoctypeDeclHandler = doctype
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
-from server.clock import Clock
+from server.clock import Clock, local_today
 from server.errors import bad_request, conflict
 from server.personnummer import InvalidPersonnummer, normalize
 from server.school.models import (
@@ -25,7 +25,7 @@ from server.school.models import (
 
 def valid_personnummer(value: str, clock: Clock, field: str = "personnummer") -> str:
     try:
-        return normalize(value, clock.now().date())
+        return normalize(value, local_today(clock))
     except InvalidPersonnummer as exc:
         raise bad_request("invalid_personnummer", str(exc), field) from exc
 
