@@ -37,11 +37,19 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (state lives in the database)")
 
 
+def uvicorn_options() -> dict[str, object]:
+    """uvicorn's own X-Forwarded-For handling is off: it trusts loopback by default, which lets
+    anyone on the machine (or behind an untrusted hop) pick their address and step around the
+    per-address lockout. The app applies forwarded headers itself, and only when
+    SKOLHUB_TRUST_FORWARDED_FOR is on, from SKOLHUB_FORWARDED_ALLOW_IPS (server/app.py)."""
+    return {"log_level": "info", "proxy_headers": False, "server_header": False}
+
+
 @command("serve", "Serve the API with uvicorn.", _serve_args)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info")
+    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, **uvicorn_options())
     return 0
 
 

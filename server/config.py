@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     elks_url: str = "https://api.46elks.com/a1/sms"
     elks_username: str = ""
     elks_password: str = ""
+    # Delivery reports (POST /sms/delivery-reports) are accepted only with HTTP basic auth
+    # sms_report_username / sms_report_secret; the gateway is given them inside the callback
+    # URL (https://user:secret@host/…, which 46elks sends as basic auth). Empty: refused.
+    sms_report_username: str = "skolhub"
+    sms_report_secret: str = ""
 
     outbox_max_attempts: int = 8
     outbox_lease_seconds: int = 120

@@ -8,6 +8,7 @@ import smtplib
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 import httpx
 
@@ -83,7 +84,7 @@ class ElksSmsGateway:
             "from": s.sms_sender,
             "to": message.recipient,
             "message": message.body,
-            "whendelivered": f"{s.public_base_url.rstrip('/')}/api/v1/sms/delivery-reports",
+            "whendelivered": delivery_report_url(s),
         }
         try:
             response = self.client.post(s.elks_url, data=data, auth=(s.elks_username, s.elks_password))
@@ -113,3 +114,15 @@ def adapters_from_settings(settings: Settings) -> dict[str, Adapter]:
     )
     sms: Adapter = ElksSmsGateway(settings) if settings.sms_adapter == "elks" else SmsSink(settings.sms_sink_dir)
     return {Channel.EMAIL.value: email, Channel.SMS.value: sms}
+
+
+def delivery_report_url(settings: Settings) -> str:
+    """The callback URL for delivery reports, with the configured credentials in it (the
+    gateway sends them back as HTTP basic auth; server/outbox/routes.py checks them)."""
+    base = f"{settings.public_base_url.rstrip('/')}/api/v1/sms/delivery-reports"
+    if not settings.sms_report_secret:
+        return base
+    scheme, _, rest = base.partition("://")
+    user = quote(settings.sms_report_username, safe="")
+    secret = quote(settings.sms_report_secret, safe="")
+    return f"{scheme}://{user}:{secret}@{rest}"

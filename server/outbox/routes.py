@@ -3,14 +3,17 @@ is answered 200 too, since gateways retry on errors. Phone numbers are never log
 
 from __future__ import annotations
 
+import base64
+import hmac
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from server.deps import DbDep
+from server.deps import DbDep, SettingsDep
+from server.errors import ApiError
 from server.outbox.models import Channel, OutboxMessage
 
 log = logging.getLogger("skolhub.outbox")
@@ -24,8 +27,23 @@ class DeliveryReportAck(BaseModel):
     status: str  # "updated" | "unchanged" | "ignored"
 
 
+def gateway_credentials(request: Request, settings: SettingsDep) -> None:
+    """HTTP basic auth with the configured report credentials; refused when none are configured."""
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    given_user = given_secret = ""
+    if scheme.lower() == "basic":
+        try:
+            given_user, _, given_secret = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+        except (ValueError, UnicodeDecodeError):
+            pass
+    expected = f"{settings.sms_report_username}:{settings.sms_report_secret}".encode()
+    if not settings.sms_report_secret or not hmac.compare_digest(f"{given_user}:{given_secret}".encode(), expected):
+        raise ApiError(401, "not_authenticated", "Delivery reports need the gateway's credentials.", headers={"WWW-Authenticate": 'Basic realm="sms"'})
+
+
 @router.post(
     "/sms/delivery-reports",
+    dependencies=[Depends(gateway_credentials)],
     response_model=DeliveryReportAck,
     summary="Delivery report from the SMS gateway (46elks style)",
 )

@@ -208,21 +208,26 @@ def test_delivery_reports_update_the_message_and_are_idempotent(
         "status": "delivered",
         "delivered": "2026-11-30T08:01:02.000000",
     }
-    first = client.post("/api/v1/sms/delivery-reports", data=report)
-    second = client.post("/api/v1/sms/delivery-reports", data=report)
+    settings.sms_report_secret = "report-secret"
+    gateway = ("skolhub", "report-secret")
+    # Anyone else is refused: no credentials, or wrong ones (issue 13).
+    assert client.post("/api/v1/sms/delivery-reports", data=report).status_code == 401
+    assert client.post("/api/v1/sms/delivery-reports", data=report, auth=("skolhub", "guess")).status_code == 401
+    first = client.post("/api/v1/sms/delivery-reports", data=report, auth=gateway)
+    second = client.post("/api/v1/sms/delivery-reports", data=report, auth=gateway)
     assert (first.status_code, first.json()["status"]) == (200, "updated")
     assert (second.status_code, second.json()["status"]) == (200, "unchanged")
     # A late "sent" never moves a delivered message back.
     assert (
         client.post(
-            "/api/v1/sms/delivery-reports", data={"id": message.provider_id, "status": "sent"}
+            "/api/v1/sms/delivery-reports", data={"id": message.provider_id, "status": "sent"}, auth=gateway
         ).json()["status"]
         == "unchanged"
     )
     db.expire_all()
     assert db.get(OutboxMessage, message.id).delivery_status == "delivered"
     unknown = client.post(
-        "/api/v1/sms/delivery-reports", data={"id": "s-unknown", "status": "failed"}
+        "/api/v1/sms/delivery-reports", data={"id": "s-unknown", "status": "failed"}, auth=gateway
     )
     assert (unknown.status_code, unknown.json()["status"]) == (200, "ignored")
 
@@ -264,8 +269,10 @@ def test_the_46elks_adapter_posts_a_form_with_basic_auth_and_reports_come_back(
             "elks_username": "u123",
             "elks_password": "secret",
             "sms_sender": "Ekbacka",
+            "sms_report_secret": "r/e:p@rt",
         }
     )
+    settings.sms_report_secret = "r/e:p@rt"  # the running server's configuration
     gateway = FakeElks()
     adapter = ElksSmsGateway(
         elks_settings, client=httpx.Client(transport=httpx.MockTransport(gateway))
@@ -277,13 +284,14 @@ def test_the_46elks_adapter_posts_a_form_with_basic_auth_and_reports_come_back(
     assert sorted(r["to"][0] for r in gateway.requests) == ["+46701234567", "+46709876543"]
     for form in gateway.requests:
         assert form["from"] == ["Ekbacka"]
-        assert form["whendelivered"] == ["http://testserver/api/v1/sms/delivery-reports"]
+        # the report credentials ride in the callback URL (46elks sends them as basic auth)
+        assert form["whendelivered"] == ["http://skolhub:r%2Fe%3Ap%40rt@testserver/api/v1/sms/delivery-reports"]
         assert "Alva" in form["message"][0]
     ids = sorted(m.provider_id for m in sms_rows(db))
     assert ids == ["s0001abcdef", "s0002abcdef"]
     assert (
         client.post(
-            "/api/v1/sms/delivery-reports", data={"id": ids[0], "status": "delivered"}
+            "/api/v1/sms/delivery-reports", data={"id": ids[0], "status": "delivered"}, auth=("skolhub", "r/e:p@rt")
         ).json()["status"]
         == "updated"
     )
