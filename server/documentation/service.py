@@ -47,6 +47,51 @@ ALLOWED_TYPES = {
 }
 
 
+def _is_text(data: bytes) -> bool:
+    if b"\x00" in data[:8192]:
+        return False
+    try:
+        data[:8192].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= min(len(data), 8192) - 3  # a character cut at the end of the sample
+    return True
+
+
+def sniff(data: bytes, declared: str) -> str | None:
+    """The content type the file's own bytes show (magic numbers), among ALLOWED_TYPES; None if
+    they show none of them. The client's declared type only picks between look-alikes (audio or
+    video MP4); it is never trusted on its own."""
+    head = data[:64]
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"):
+            return "image/heic"
+        if brand in (b"M4A ", b"M4B "):
+            return "audio/mp4"
+        return "audio/mp4" if declared == "audio/mp4" else "video/mp4"
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if head.startswith(b"PK\x03\x04"):
+        if data[30:38] == b"mimetype" and data[38:77] == b"application/vnd.oasis.opendocument.text":
+            return "application/vnd.oasis.opendocument.text"
+        if b"word/" in data[:65536]:
+            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return None
+    if declared == "text/plain" and _is_text(data):  # text has no magic number
+        return "text/plain"
+    return None
+
+
 @dataclass
 class Upload:
     filename: str
@@ -102,6 +147,8 @@ def publish_portfolio(
     if len(files) > MAX_FILES:
         raise bad_request("too_many_files", f"At most {MAX_FILES} files per entry.", "files")
     for upload in files:
+        # The stored (and later served) type is what the bytes are, not what the client said.
+        upload.content_type = sniff(upload.data, upload.content_type) or ""
         if upload.content_type not in ALLOWED_TYPES:
             raise bad_request(
                 "file_type_not_allowed",
