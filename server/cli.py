@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from server.clock import SystemClock
 from server.config import Settings
@@ -37,7 +38,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (state lives in the database)")
 
 
-def uvicorn_options() -> dict[str, object]:
+def uvicorn_options() -> dict[str, Any]:
     """uvicorn's own X-Forwarded-For handling is off: it trusts loopback by default, which lets
     anyone on the machine (or behind an untrusted hop) pick their address and step around the
     per-address lockout. The app applies forwarded headers itself, and only when

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from server.access import require_staff_of_unit, staff_unit_ids, visible_pupil_ids
 from server.accounts.models import User, UserKind
 from server.clock import Clock
-from server.errors import not_found
+from server.errors import forbidden, not_found
 from server.notifications.models import Notification
 from server.notifications.service import area_count
-from server.school.models import Group, Pupil, PupilGroup, StaffRole, Unit
+from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole, Unit
 
 # Who may publish what (R2 for staff: only at their own units, and by role).
 GROUP_PUBLISHERS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.PRESCHOOL_TEACHER, StaffRole.FRITIDS, StaffRole.ADMINISTRATOR}
@@ -65,13 +65,24 @@ def may_read_group(db: Session, user: User, group_id: int, unit_id: int) -> bool
     )
 
 
+def require_editor(db: Session, user: User, item: Any, roles: set[StaffRole]) -> None:
+    """Who may edit, unpublish or republish a published item (README, "Who may change what"):
+    staff of the item's unit holding a role that may publish it; and when the only such role
+    they hold there is fritids, only what they published themselves — fritids staff write to
+    their groups about fritids matters, not over the school's teachers and administrators."""
+    require_unit_publisher(db, user, item.unit_id, roles)
+    held = set(db.scalars(select(StaffAssignment.role).where(StaffAssignment.user_id == user.id, StaffAssignment.unit_id == item.unit_id)))
+    if not held & {r.value for r in roles - {StaffRole.FRITIDS}} and item.author_id != user.id:
+        raise forbidden("not_your_item", "Fritids staff can change only what they published themselves.")
+
+
 def staff_item(db: Session, user: User, model: type[T], item_id: int, what: str, roles: set[StaffRole]) -> T:
     """A staff-published item (news, file, link, blog post, plan) for a staff member of its unit
-    holding one of `roles`; 404 when it does not exist or is not theirs."""
+    who may edit it (require_editor); 404 when it does not exist or is not theirs."""
     item = db.get(model, item_id)
     if item is None:
         raise not_found(what)
-    require_unit_publisher(db, user, item.unit_id, roles)  # type: ignore[attr-defined]
+    require_editor(db, user, item, roles)
     return item
 
 

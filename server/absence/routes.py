@@ -15,15 +15,19 @@ from server.absence.schemas import (
     RegisteredByOut,
     StaffAbsenceIn,
 )
-from server.access import Action, CurrentPrincipal, require_pupil, require_staff
+from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
 from server.deps import ClockDep, DbDep
 from server.errors import ERROR_RESPONSES, ApiError, not_found
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.notifications.service import area_count
 from server.schedule.service import occurrence_id
+from server.school.models import StaffRole
 
 router = APIRouter(tags=["absence"], responses=ERROR_RESPONSES)  # type: ignore[arg-type]
+
+# Who registers absence from a lesson (R41, R44, R45): the school's teaching staff.
+ABSENCE_REGISTRARS = {StaffRole.TEACHER, StaffRole.MENTOR, StaffRole.ADMINISTRATOR}
 
 
 def absence_out(rec: service.AbsenceRecord) -> AbsenceOut:
@@ -124,6 +128,8 @@ def register_absence(
 ) -> AbsenceOut:
     require_staff(principal.user)
     pupil = require_pupil(db, principal.user, body.pupil_id, Action.STAFF_WRITE)
+    # School absence (it may send an SMS, R45) is the teachers' matter, not fritids staff's.
+    require_staff_of_unit(db, principal.user, pupil.unit_id, ABSENCE_REGISTRARS)
     result = service.register_absence(
         db,
         clock,

@@ -30,6 +30,7 @@ from server.publishing import (
     UNIT_PUBLISHERS,
     check_text,
     groups_of_pupil,
+    require_editor,
     require_group_publisher,
     require_unit_publisher,
     set_published,
@@ -123,7 +124,7 @@ def staff_entry(db: Session, user: User, entry_id: int) -> CalendarEntry:
     if entry is None:
         raise not_found("calendar entry")
     roles = UNIT_PUBLISHERS if entry.group_id is None and entry.pupil_id is None else GROUP_PUBLISHERS
-    require_unit_publisher(db, user, entry.unit_id, roles)
+    require_editor(db, user, entry, roles)
     return entry
 
 
