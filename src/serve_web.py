@@ -26,10 +26,19 @@ def cli() -> None:
     os.environ["FLET_FORCE_WEB_SERVER"] = "1"  # never try to open a desktop window or a browser
 
     import flet as ft
+    import uvicorn
 
     from main import ASSETS_DIR, main
+    from web_security import WebSecurityHeaders
 
-    ft.run(main, host=args.host, port=args.port, view=ft.AppView.WEB_BROWSER, assets_dir=ASSETS_DIR, no_cdn=True)
+    # Flet's own web server as an ASGI app, wrapped for security headers (and without its
+    # `Access-Control-Allow-Origin: *`); served by uvicorn the way Flet serves it.
+    app = ft.run(main, export_asgi_app=True, assets_dir=ASSETS_DIR, no_cdn=True)
+    print(f"App URL: http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(
+        WebSecurityHeaders(app, os.environ.get("SKOLHUB_SERVER_URL", "")), host=args.host, port=args.port,
+        ws="websockets-sansio", log_level="warning", proxy_headers=False, server_header=False,
+    )
 
 
 if __name__ == "__main__":
