@@ -7,23 +7,21 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.params import File
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
-from starlette.routing import Match
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import server.models  # noqa: F401  (all tables registered)
-from server import log_privacy
+from server import log_privacy, route_table
 from server.clock import Clock, FixedClock, SystemClock
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
 from server.errors import install_error_handlers
 from server.idempotency import IdempotencyMiddleware
-from server.input_policy import all_params, enforce_input_policy
+from server.input_policy import enforce_input_policy
 from server.limits import BodyLimitMiddleware, ConcurrencyLimitMiddleware
 from server.security_headers import SecurityHeadersMiddleware
 
@@ -115,12 +113,11 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
     # Admission control, then (outside it) the body limits: see server/limits.py.
     app.add_middleware(ConcurrencyLimitMiddleware, max_in_flight=settings.max_requests_in_flight)
     app.include_router(build_api_router())
-    upload_routes = [r for r in app.routes if isinstance(r, APIRoute) and _takes_files(r)]
     app.add_middleware(
         BodyLimitMiddleware,
         small_max_bytes=settings.request_max_bytes,
         upload_max_bytes=settings.upload_request_max_bytes or settings.upload_max_bytes + (1 << 20),
-        is_upload=lambda scope: any(r.matches(scope)[0] is Match.FULL for r in upload_routes),
+        is_upload=lambda scope: bool((op := route_table.find(scope["app"], scope["method"], scope["path"])) and op.takes_files),
         read_timeout_seconds=settings.body_read_timeout_seconds,
         upload_read_timeout_seconds=settings.upload_read_timeout_seconds,
     )
@@ -134,10 +131,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         app.mount("/bankid-sim", create_simulator_app(app.state.clock, people_from_database(app.state.sessionmaker)))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _takes_files(route: APIRoute) -> bool:
-    return any(isinstance(p.field_info, File) for p in all_params(route.dependant, "body_params"))
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

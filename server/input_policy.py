@@ -21,17 +21,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import Request
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
+from server import route_table
 from server.errors import ApiError, not_found
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 YEAR_MIN, YEAR_MAX = 1900, 2199
 _ISO_DATE_LIKE = re.compile(r"^[+-]?(\d{4,})-(?:W\d{1,2}(?:-?\d)?|\d{2}-\d{2}(?:[T ].*)?)$", re.DOTALL)
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-_int_path_params: dict[int, frozenset[str]] = {}
 
 
 def bad_character(value: str) -> bool:
@@ -94,30 +92,15 @@ def check_json(document: Any) -> None:
             raise _out_of_range(field)
 
 
-def all_params(dependant: Dependant, kind: str) -> list[Any]:
-    """The `kind` ("path_params", "body_params", …) of a route's dependant and all its dependencies."""
-    found: list[Any] = list(getattr(dependant, kind))
-    for sub in dependant.dependencies:
-        found += all_params(sub, kind)
-    return found
-
-
-def _int_params(route: APIRoute) -> frozenset[str]:
-    names = _int_path_params.get(id(route))
-    if names is None:
-        names = frozenset(p.alias for p in all_params(route.dependant, "path_params") if p.field_info.annotation is int)
-        _int_path_params[id(route)] = names
-    return names
-
-
 async def enforce_input_policy(request: Request) -> None:
-    route = request.scope.get("route")
+    operation = route_table.find(request.app, request.method, request.scope["path"])
+    int_params = operation.int_path_params if operation else frozenset()
     for name, value in request.path_params.items():
         if not isinstance(value, str):
             continue
         if bad_character(value):
             raise _invalid_text(name)
-        if isinstance(route, APIRoute) and name in _int_params(route):
+        if name in int_params:
             digits = value.strip()
             if digits.lstrip("+-").isdigit() and not INT_MIN <= int(digits) <= INT_MAX:
                 raise not_found()
