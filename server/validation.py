@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time
+from typing import Annotated
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, WithJsonSchema
 
 from server.errors import bad_request
 
@@ -29,3 +33,21 @@ def clean_mobile(value: str, field: str = "phone") -> str:
     ):
         raise bad_request("not_a_mobile_number", "Give a mobile number, so text messages can reach you.", field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _local_time(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a school time is a local time (Europe/Stockholm), written without an offset, e.g. 08:15")
+    return value
+
+
+# A wall-clock time of the school day (Europe/Stockholm), e.g. "08:15" or "08:15:00". Documented
+# as a string pattern, not `format: time` (RFC 3339 full-time, which requires a UTC offset).
+LocalTime = Annotated[
+    time,
+    AfterValidator(_local_time),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+         "description": "Local time of day in Europe/Stockholm, without offset", "examples": ["08:15"]}
+    ),
+]

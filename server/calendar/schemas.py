@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from server.calendar.models import EntryKind
+from server.validation import LocalTime
 
 
 class QuestionIn(BaseModel):
@@ -25,8 +26,8 @@ class EntryIn(BaseModel):
     description: str = Field(default="", max_length=20000)
     start_date: date
     end_date: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     questions: list[QuestionIn] = Field(default_factory=list, max_length=50)
 
 
@@ -35,8 +36,8 @@ class EntryPatch(BaseModel):
     description: str | None = Field(default=None, max_length=20000)
     start_date: date | None = None
     end_date: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
     all_day: bool | None = Field(default=None, description="true clears the times")
 
 
@@ -59,8 +60,8 @@ class EntryOut(BaseModel):
     description: str
     start_date: date
     end_date: date
-    start_time: time | None
-    end_time: time | None
+    start_time: LocalTime | None
+    end_time: LocalTime | None
     all_day: bool
     author: str | None
     published_at: datetime

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
+
+from server.validation import LocalTime
 
 
 class PersonRef(BaseModel):
@@ -47,14 +49,14 @@ class LeisureWeekOut(BaseModel):
 
 
 class DayIn(BaseModel):
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
     comment: str | None = Field(None, max_length=500)
 
 
 class WeekDayIn(BaseModel):
-    start: time
-    end: time
+    start: LocalTime
+    end: LocalTime
     comment: str | None = Field(None, max_length=500)
 
 
@@ -124,15 +126,15 @@ class UnseenDaysOut(BaseModel):
 
 
 class UnitSettingsIn(BaseModel):
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
     weekday_hours: dict[str, OpeningIn | None] = Field(default_factory=dict)
     lock_policy: str = Field("same_day", description="same_day | current_week | next_7_days")
 
 
 class OpeningIn(BaseModel):
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
 
 
 class UnitSettingsOut(BaseModel):

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from server.validation import LocalTime
 
 
 class TeacherOut(BaseModel):
@@ -47,8 +49,8 @@ class WeekOut(BaseModel):
 class OccurrenceChangeIn(BaseModel):
     status: Literal["cancelled", "moved"]
     new_date: date | None = None
-    start: time | None = Field(default=None, examples=["13:00"])
-    end: time | None = Field(default=None, examples=["13:50"])
+    start: LocalTime | None = Field(default=None, examples=["13:00"])
+    end: LocalTime | None = Field(default=None, examples=["13:50"])
     room: str | None = Field(default=None, max_length=50)
     note: str | None = Field(default=None, max_length=300)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
+
+from server.validation import LocalTime
 
 
 class PersonRef(BaseModel):
@@ -17,7 +19,7 @@ class TalkTimeIn(BaseModel):
         None, description="The staff user holding the talk; defaults to the publisher"
     )
     date: date
-    start: time
+    start: LocalTime
     length_minutes: int = Field(ge=5, le=240)
     place: str = Field(
         min_length=1, max_length=300, description="A room, or a link for a video talk"
