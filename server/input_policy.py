@@ -98,8 +98,7 @@ async def enforce_input_policy(request: Request) -> None:
     for name, value in request.path_params.items():
         if not isinstance(value, str):
             continue
-        if bad_character(value):
-            raise _invalid_text(name)
+        check_string(value, name)
         if name in int_params:
             digits = value.strip()
             if digits.lstrip("+-").isdigit() and not INT_MIN <= int(digits) <= INT_MAX:

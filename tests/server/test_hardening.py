@@ -261,6 +261,7 @@ def test_5_dates_outside_the_years_1900_2199_are_422_never_500(client, make):
             headers=guardian,
         ),
         client.post(f"{API}/staff/calendar/entries", json={"kind": "activity", "title": "Utflykt", "start_date": "9999-12-31", "unit_id": w.school.id}, headers=teacher),
+        client.put(f"{API}/children/{w.pupil.id}/leisure/days/9999-12-31", json={"start": "07:00", "end": "16:00"}, headers=guardian),  # in the path
     ]
     for answer in answers:
         assert answer.status_code == 422, (answer.request.url, answer.text)
