@@ -37,11 +37,18 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (state lives in the database)")
 
 
+# uvicorn closes an idle keep-alive connection after 5 s by default — exactly when a client
+# (httpx: 5 s) or a reverse proxy (nginx upstream keepalive_timeout and load balancers: 60 s)
+# may reuse it, which fails that request. The server must be the side that waits longest.
+KEEP_ALIVE_SECONDS = 75
+
+
 @command("serve", "Serve the API with uvicorn.", _serve_args)
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info")
+    uvicorn.run("server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, log_level="info",
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0
 
 
