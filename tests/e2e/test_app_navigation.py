@@ -5,22 +5,13 @@ screen; a typed deep link opens its screen after login, without a detour through
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Stack
-from tests.e2e.test_app_browser import DEMO_PASSWORD, TIMEOUT, UI, _anna_children
+from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI, anna_children
 
 pytestmark = pytest.mark.e2e
 WEEK = re.compile(r"v\. (\d+)")
-
-
-@pytest.fixture(scope="module")
-def ui(browser, stack: Stack, screenshots: Path) -> UI:  # type: ignore[no-untyped-def]
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    page.set_default_timeout(TIMEOUT)
-    return UI(page, stack, screenshots)
 
 
 def _week(ui: UI) -> int:
@@ -36,7 +27,7 @@ def _wait_week(ui: UI, number: int) -> None:
 def test_the_back_arrow_returns_through_the_weeks_to_the_home(ui: UI) -> None:
     ui.open(ui.stack.app_url + "/login")
     ui.login("anna.lindqvist", DEMO_PASSWORD)
-    (_id, first), (second_id, second) = _anna_children(ui.stack)[:2]
+    (_id, first), (second_id, second) = anna_children(ui.stack)[:2]
     ui.heading(first).wait_for(timeout=TIMEOUT)
     assert ui.page.locator('[flt-semantics-identifier="back"]').count() == 0  # none on the home
     ui.tap("profile", until=ui.heading("Byt barn"))
@@ -54,7 +45,7 @@ def test_the_back_arrow_returns_through_the_weeks_to_the_home(ui: UI) -> None:
 
 
 def test_the_browsers_back_button_does_the_same(ui: UI) -> None:
-    _first, (_id, first) = _anna_children(ui.stack)[:2]
+    _first, (_id, first) = anna_children(ui.stack)[:2]
     ui.tap("box-schedule", until=ui.heading("Schema"))
     this_week = _week(ui)
     ui.tap("next-week")
