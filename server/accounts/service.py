@@ -177,6 +177,10 @@ def login(db: Session, settings: Settings, clock: Clock, username: str, password
             headers={"Retry-After": str(settings.throttle_window_minutes * 60)},
         )
     user = db.scalar(select(User).where(User.username == username)) if username else None
+    # End the transaction before argon2 (deliberately ~150 ms of CPU): on SQLite it holds the
+    # single write lock, and logins taking turns on it through their password checks queue past
+    # the busy timeout in a morning rush. The writes below start a new transaction.
+    db.commit()
     # verify_password does a full argon2 verification even for an unknown user.
     ok = verify_password(settings, user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
