@@ -38,6 +38,7 @@ import httpx
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine, make_url
 
+from server.cli import KEEP_ALIVE_SECONDS
 from server.config import Settings
 from server.db import Base
 from server.migrate import upgrade
@@ -256,11 +257,19 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# The load client closes an idle connection after CLIENT_KEEP_ALIVE seconds; the server keeps one
+# open for longer (skolhub serve's default, as behind a reverse proxy), so the client never
+# reuses a connection the server is closing at that very moment (httpx.ReadError / RemoteProtocolError).
+CLIENT_KEEP_ALIVE = 5.0
+SERVER_KEEP_ALIVE = KEEP_ALIVE_SECONDS  # what `skolhub serve` uses
+
+
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
     port = _free_port()
     env = dict(os.environ, SKOLHUB_DATABASE_URL=url, SKOLHUB_FIXED_NOW=NOW, SKOLHUB_EMAIL_SINK_DIR=tempfile.mkdtemp(), SKOLHUB_SMS_SINK_DIR=tempfile.mkdtemp())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+         "--timeout-keep-alive", str(SERVER_KEEP_ALIVE)],
         env=env, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -278,14 +287,23 @@ class Recorder:
     def __init__(self) -> None:
         self.samples: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        # Requests that got no answer at all (connection refused, reset, timed out), by kind.
+        self.errors: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.started = time.perf_counter()
         self.first: dict[str, float] = {}
         self.last: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
 
-    async def call(self, label: str, client: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+    async def call(self, label: str, client: httpx.AsyncClient, method: str, path: str, **kwargs) -> httpx.Response | None:  # type: ignore[no-untyped-def]
+        """The answer, or None when the request got none (counted in `errors`, never raised)."""
         t0 = time.perf_counter()
-        response = await client.request(method, path, **kwargs)
+        try:
+            response = await client.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            self.errors[label][type(exc).__name__] += 1
+            self.first.setdefault(label, t0)
+            self.last[label] = time.perf_counter()
+            return None
         t1 = time.perf_counter()
         self.samples[label].append(t1 - t0)
         self.statuses[label][response.status_code] += 1
@@ -300,7 +318,7 @@ ABSENCE_DAY = "2026-11-30"
 
 async def guardian_morning(rec: Recorder, client: httpx.AsyncClient, username: str, child: int, report_absence: bool) -> Session | None:
     r = await rec.call("POST /auth/login", client, "POST", "/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    if r.status_code != 200:
+    if r is None or r.status_code != 200:
         return None
     auth = {"Authorization": f"Bearer {r.json()['token']}"}
     for label, path in READS:
@@ -323,6 +341,7 @@ READS = [
     ("GET /messages/unread-count", "/api/v1/messages/unread-count"),
 ]
 HEALTH = "GET /health (baseline)"
+ROUNDS = 5  # phase 2 interleaves the endpoints in this many rounds
 
 
 @dataclass
@@ -332,7 +351,7 @@ class Results:
     guardians: int
     alone: Recorder  # each endpoint driven alone; wall time per label in `walls`
     walls: dict[str, float] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)  # the host's 1-minute load average before and after
+    load: tuple[str, str] = ("", "")  # the host's load (host_load()) before and after the run
 
 
 async def _drive(rec: Recorder, client: httpx.AsyncClient, label: str, n: int, concurrency: int, request) -> float:  # type: ignore[no-untyped-def]
@@ -356,7 +375,7 @@ async def run_load(base: str, data: Dataset, online: int, concurrency: int, per_
     picked = rng.sample(data.guardians, online)
     rec = Recorder()
     sessions: list[Session] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=CLIENT_KEEP_ALIVE)
     async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as client:
         # Phase 1, the morning: every guardian logs in and opens the app; ~25 % report absence.
         sem = asyncio.Semaphore(concurrency)
@@ -376,55 +395,91 @@ async def run_load(base: str, data: Dataset, online: int, concurrency: int, per_
         mixed_wall = time.perf_counter() - t0
 
         # Phase 2: each read endpoint alone, same concurrency, the logged-in guardians' tokens
-        # in turn; the trivial endpoint first, on the same server, as the stack's own limit.
+        # in turn, and the trivial endpoint on the same server as the stack's own limit. In
+        # ROUNDS: every endpoint runs a slice of its requests in each round, so a change in the
+        # host's load (other processes on a shared machine) falls on all of them alike and the
+        # ratios to /health stay meaningful.
         alone = Recorder()
         results = Results(rec, mixed_wall, len(picked), alone)
-        results.walls[HEALTH] = await _drive(alone, client, HEALTH, per_endpoint, concurrency, lambda i: ("GET", "/api/v1/health", None))
+        requests: dict[str, object] = {HEALTH: lambda i: ("GET", "/api/v1/health", None)}
         for label, path in READS:
+            if not sessions:  # no guardian logged in (printed as lost or non-2xx logins in phase 1)
+                break
             def request(i: int, path: str = path) -> tuple[str, str, dict[str, str]]:
                 auth, child = sessions[i % len(sessions)]
                 return "GET", path.format(child=child), auth
-            results.walls[label] = await _drive(alone, client, label, per_endpoint, concurrency, request)
+            requests[label] = request
+        slices = [per_endpoint // ROUNDS + (1 if r < per_endpoint % ROUNDS else 0) for r in range(ROUNDS)]
+        cpu: dict[str, float] = defaultdict(float)
+        for r, n in enumerate(slices):
+            for label, make_request in requests.items():
+                offset = sum(slices[:r])
+                wall = await _drive(alone, client, label, n, concurrency, lambda i, f=make_request, o=offset: f(i + o))  # type: ignore[operator, misc]
+                results.walls[label] = results.walls.get(label, 0.0) + wall
+                cpu[label] += alone.cpu[label]
+        alone.cpu.update(cpu)
     return results
 
 
 def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _status(statuses: dict[int, int]) -> str:
-    return ",".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
+def _status(statuses: dict[int, int], errors: dict[str, int] | None = None) -> str:
+    answered = ",".join(f"{k}×{v}" for k, v in sorted(statuses.items()))
+    failed = ",".join(f"{k}×{v}" for k, v in sorted((errors or {}).items()))
+    return answered + (f" no answer: {failed}" if failed else "")
+
+
+def host_load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1/5/15 min) on {os.cpu_count()} CPUs"
 
 
 def report(backend: str, data: Dataset, res: Results, concurrency: int, workers: int) -> None:
     mixed = res.mixed
     total = sum(len(v) for v in mixed.samples.values())
     print(f"\n== {backend} — {data.counts}")
-    print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency};"
-          f" host load average {res.load[0]:.1f} before, {res.load[1]:.1f} after (other processes compete for the CPUs)")
+    print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency}")
+    print(f"   host before the run: {res.load[0]}")
+    print(f"   host after the run:  {res.load[1]}")
+    print("   (a load average above the CPU count means other processes competed for the CPUs: absolute figures")
+    print("   are then low and noisy; the ratios to /health, measured in the same minutes, are the figures to compare)")
     print(f"\n-- Phase 1, morning rush (mixed flow): {res.guardians} guardians, {total} requests in {res.mixed_wall:.1f} s "
           f"= {total / res.mixed_wall:.0f} req/s, {res.guardians / res.mixed_wall:.1f} guardians/s")
     print(f"{'endpoint':32} {'n':>6} {'req/s*':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  status")
-    for label, values in mixed.samples.items():
-        print(f"{label:32} {len(values):6d} {len(values) / res.mixed_wall:7.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f}  {_status(mixed.statuses[label])}")
+    for label in dict.fromkeys([*mixed.samples, *mixed.errors]):
+        values = mixed.samples.get(label, [])
+        print(f"{label:32} {len(values):6d} {len(values) / res.mixed_wall:7.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f}  {_status(mixed.statuses[label], mixed.errors.get(label))}")
     print("   * req/s = the endpoint's share of the phase (n / phase wall time). Login verifies argon2id at")
     print(f"     production cost ({data.argon2_ms:.0f} ms of CPU per verification here, deliberately), so logins set")
     print("     the pace of this phase and the reads' p95/p99 include waiting behind them for a CPU.")
     alone = res.alone
-    h = alone.samples[HEALTH]
-    h_rps, h_p50 = len(h) / res.walls[HEALTH], _pct(h, .5)
-    print(f"\n-- Phase 2, each endpoint alone: closed loop, concurrency {concurrency}, {len(h)} requests each, "
+    h = alone.samples.get(HEALTH, [])
+    h_rps, h_p50, h_p99 = len(h) / res.walls[HEALTH] or 1e-9, _pct(h, .5) or 1e-9, _pct(h, .99) or 1e-9
+    print(f"\n-- Phase 2, each endpoint alone: closed loop, concurrency {concurrency}, {len(h)} requests each in {ROUNDS} interleaved rounds, "
           f"tokens of {min(len(res.mixed.samples.get('POST /auth/login', [])), len(h))} guardians in turn")
-    print(f"{'endpoint':32} {'n':>6} {'req/s':>7} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'rps/base':>9} {'p50/base':>9} {'client':>7}  status")
+    print(f"{'endpoint':32} {'n':>6} {'req/s':>7} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'rps/base':>9} {'p50/base':>9} {'p99/base':>9} {'client':>7}  status")
     for label in [HEALTH] + [label for label, _ in READS]:
-        values = alone.samples[label]
+        if label not in res.walls:
+            print(f"{label:32} not run: no guardian logged in during phase 1")
+            continue
+        values = alone.samples.get(label, [])  # answered requests (errors are counted, not timed)
         rps = len(values) / res.walls[label]
-        print(f"{label:32} {len(values):6d} {rps:7.0f} {sum(values) / len(values) * 1000:8.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} "
-              f"{rps / h_rps:9.2f} {_pct(values, .5) / h_p50:9.1f} {alone.cpu[label] / res.walls[label]:6.0%}  {_status(alone.statuses[label])}")
-    print(f"   base = {HEALTH}: {h_rps:.0f} req/s, p50 {h_p50:.1f} ms (SELECT 1 through the same middleware, session and pool).")
+        mean = sum(values) / len(values) * 1000 if values else 0.0
+        print(f"{label:32} {len(values):6d} {rps:7.0f} {mean:8.1f} {_pct(values, .5):8.1f} {_pct(values, .95):8.1f} {_pct(values, .99):8.1f} "
+              f"{rps / h_rps:9.2f} {_pct(values, .5) / h_p50:9.1f} {_pct(values, .99) / h_p99:9.1f} {alone.cpu[label] / res.walls[label]:6.0%}  "
+              f"{_status(alone.statuses[label], alone.errors.get(label))}")
+    print(f"   base = {HEALTH}: {h_rps:.0f} req/s, p50 {h_p50:.1f} ms, p99 {h_p99:.1f} ms (SELECT 1 through the same middleware, session and pool).")
+    print("   Goal (issue 14): home and schedule rps/base ≥ 0.5 and p99/base ≤ 5; inbox and unread count rps/base ≥ 0.5.")
     print("   client = CPU the load client itself used during that endpoint's run (of one CPU). In a closed")
     print("   loop mean ≈ concurrency / req/s; a p50 below the mean means a few requests wait long (tail).")
+    lost = [f"{label} {kind}×{n}" for rec in (mixed, alone) for label, kinds in rec.errors.items() for kind, n in kinds.items()]
+    if lost:
+        print(f"   !! requests without an answer (not in the latencies): {', '.join(lost)}")
     bad = [f"{label} {code}" for rec in (mixed, alone) for label, st in rec.statuses.items() for code in st if not 200 <= code < 300]
     if bad:
         print(f"   !! non-2xx answers: {', '.join(bad)} — the dataset or the flow is wrong")
@@ -483,9 +538,9 @@ def main() -> int:
                 print(f"[{backend}] dataset built in {time.perf_counter() - t0:.1f} s: {data.counts}")
                 proc, base = start_server(url, args.workers)
                 try:
-                    load_before = os.getloadavg()[0]
+                    load_before = host_load()
                     results = asyncio.run(run_load(base, data, args.guardians_online, args.concurrency, args.requests, 7))
-                    results.load = (load_before, os.getloadavg()[0])
+                    results.load = (load_before, host_load())
                 finally:
                     proc.terminate()
                     proc.wait(30)

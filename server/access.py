@@ -12,11 +12,12 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import AuthSession, User, UserKind
 from server.clock import Clock
+from server.db import is_read_session
 from server.deps import get_clock, get_db
 from server.errors import ApiError, forbidden, not_found
 from server.school.models import Guardianship, Pupil, StaffAssignment, StaffRole
@@ -61,22 +62,36 @@ class Principal:
     session: AuthSession
 
 
+# Built once with bound parameters: every request runs the first, every child page the second.
+_SESSION_AND_USER = (
+    select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.token_hash == bindparam("token_hash"))
+)
+_GUARDIANS_CHILD = (
+    select(Pupil)
+    .join(Guardianship, (Guardianship.pupil_id == Pupil.id) & (Guardianship.guardian_id == bindparam("guardian_id")))
+    .where(Pupil.id == bindparam("pupil_id"))
+)
+
+
 def current_principal(request: Request, db: Session = Depends(get_db), clock: Clock = Depends(get_clock)) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
-    session = db.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token.strip())))
+    # The session and its user in one statement: every authenticated request pays for this.
+    row = db.execute(_SESSION_AND_USER, {"token_hash": token_hash(token.strip())}).first()
+    session, user = (row[0], row[1]) if row is not None else (None, None)
     if session is None or session.revoked_at is not None:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
     if session.expires_at <= clock.now():
         raise ApiError(401, "session_expired", "Your session has expired; sign in again.", headers={"WWW-Authenticate": "Bearer"})
-    user = db.get(User, session.user_id)
-    # End the read transaction now: the connection goes back to the pool (and on SQLite the
-    # lock is released) while the request waits for a thread to run its route. Holding it
-    # across that wait deadlocks a busy server: every thread waits for a connection held by a
-    # request that waits for a thread.
-    db.commit()
+    if not is_read_session(db):
+        # A write request ends this transaction now: on SQLite it holds the write lock (BEGIN
+        # IMMEDIATE), which must not wait with the request for a thread to run its route.
+        # A read session (GET) keeps its transaction — no lock, one snapshot for the whole
+        # request, one BEGIN/COMMIT fewer. Holding its connection across that wait cannot
+        # deadlock: admission control (server/limits.py) keeps more threads than requests.
+        db.commit()
     if user is None or not user.is_active:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
     return Principal(user=user, session=session)
@@ -111,10 +126,15 @@ def may(db: Session, user: User, pupil: Pupil, action: Action) -> bool:
 
 def require_pupil(db: Session, user: User, pupil_id: int, action: Action = Action.READ) -> Pupil:
     """The pupil, if `user` may do `action` on them; otherwise a 404 (no relation) or 403."""
-    pupil = db.get(Pupil, pupil_id)
+    if user.kind == UserKind.GUARDIAN:
+        # The common case in one statement: the child, only if it is this guardian's.
+        pupil = db.scalar(_GUARDIANS_CHILD, {"guardian_id": user.id, "pupil_id": pupil_id})
+        relation: Relation | None = Relation.GUARDIAN if pupil is not None else None
+    else:
+        pupil = db.get(Pupil, pupil_id)
+        relation = relation_to_pupil(db, user, pupil) if pupil is not None else None
     if pupil is None:
         raise not_found("pupil")
-    relation = relation_to_pupil(db, user, pupil)
     if relation is None:
         raise not_found("pupil")
     if action not in ALLOWED[relation]:

@@ -38,12 +38,18 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=1, help="worker processes (state lives in the database)")
 
 
+# uvicorn closes an idle keep-alive connection after 5 s by default — exactly when a client
+# (httpx: 5 s) or a reverse proxy (nginx upstream keepalive_timeout and load balancers: 60 s)
+# may reuse it, which fails that request. The server must be the side that waits longest.
+KEEP_ALIVE_SECONDS = 75
+
+
 def uvicorn_options() -> dict[str, Any]:
     """uvicorn's own X-Forwarded-For handling is off: it trusts loopback by default, which lets
     anyone on the machine (or behind an untrusted hop) pick their address and step around the
     per-address lockout. The app applies forwarded headers itself, and only when
     SKOLHUB_TRUST_FORWARDED_FOR is on, from SKOLHUB_FORWARDED_ALLOW_IPS (server/app.py)."""
-    return {"log_level": "info", "proxy_headers": False, "server_header": False}
+    return {"log_level": "info", "proxy_headers": False, "server_header": False, "timeout_keep_alive": KEEP_ALIVE_SECONDS}
 
 
 @command("serve", "Serve the API with uvicorn.", _serve_args)

@@ -63,9 +63,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+# A session opened with this execution option (read_session(), a GET's session) starts its
+# transactions with a plain, deferred BEGIN on SQLite: under WAL a read transaction takes no lock
+# at all, so reads never queue behind a writer, nor writers behind reads. Everything else starts
+# with BEGIN IMMEDIATE and queues for the single write lock.
+READ_ONLY = "skolhub_read_only"
+_IN_READ_TRANSACTION = "skolhub_in_read_transaction"
+
+
+class WriteInReadTransaction(RuntimeError):
+    """A write was sent inside a deferred (read) SQLite transaction.
+
+    Upgrading such a transaction to a writer fails at once with "database is locked" when
+    another connection writes (SQLite does not wait on the busy timeout for an upgrade), so a
+    read session must call for_writing() before it writes. Raised always, so a route that forgot
+    to is found by its tests and not by a busy morning."""
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL for concurrent readers, and BEGIN IMMEDIATE so concurrent writers queue on the
-    busy timeout instead of failing when a read transaction upgrades to a write."""
+    """WAL for concurrent readers; BEGIN IMMEDIATE so concurrent writers queue on the busy
+    timeout instead of failing when a read transaction upgrades to a write; a deferred BEGIN for
+    read sessions, which hold no lock."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -79,7 +97,49 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+            conn.info[_IN_READ_TRANSACTION] = True
+        else:
+            conn.info.pop(_IN_READ_TRANSACTION, None)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        conn.info.pop(_IN_READ_TRANSACTION, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_write_in_read(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+        if not conn.info.get(_IN_READ_TRANSACTION):
+            return
+        writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+        if writes or statement.lstrip()[:7].upper() in {"INSERT ", "UPDATE ", "DELETE ", "REPLACE"}:
+            raise WriteInReadTransaction(
+                "write inside a read transaction: call server.db.for_writing(session) before writing"
+            )
+
+
+def read_session(factory: sessionmaker[Session]) -> Session:
+    """A session for a read-only request: deferred transactions on SQLite (see READ_ONLY)."""
+    return factory(execution_options={READ_ONLY: True})
+
+
+def for_writing(session: Session) -> None:
+    """Before the first write of a read session (a GET that marks something read): end its read
+    transaction and start the next one with BEGIN IMMEDIATE, so the write queues for the lock
+    like any other. Reads made before stay valid for what they decided; the writes that follow
+    must not depend on them being current (e.g. "mark read if not yet read", done in SQL)."""
+    if not session.execution_options.get(READ_ONLY):
+        return
+    if session.new or session.dirty or session.deleted:
+        raise WriteInReadTransaction("call for_writing(session) before changing objects in a read session")
+    session.commit()  # nothing written: ends the read snapshot, returns the connection
+    session.execution_options = session.execution_options.union({READ_ONLY: False})
+
+
+def is_read_session(session: Session) -> bool:
+    return bool(session.execution_options.get(READ_ONLY))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -10,13 +10,18 @@ from sqlalchemy.orm import Session
 
 from server.clock import Clock
 from server.config import Settings
+from server.db import read_session
+
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def get_settings(request: Request) -> Settings:
+# Plain look-ups are `async def` on purpose: FastAPI runs a sync dependency on the thread pool,
+# one hand-off per dependency per request, which costs more than the look-up itself.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
 
 
@@ -24,8 +29,13 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     """A session per request. An async dependency on purpose: its clean-up (closing the session,
     which ends any open transaction) runs on the event loop at once, instead of queueing for a
     worker thread — under load a queued clean-up would hold its connection (and, on SQLite,
-    the write lock) while every thread waits for it."""
-    session = request.app.state.sessionmaker()
+    the write lock) while every thread waits for it.
+
+    GET and HEAD get a read session (server.db.read_session): on SQLite its transactions take
+    no lock, so reads never queue behind writers; a GET that marks something read calls
+    server.db.for_writing() first."""
+    factory = request.app.state.sessionmaker
+    session = read_session(factory) if request.method in READ_METHODS else factory()
     try:
         yield session
     finally:

@@ -17,8 +17,12 @@ def etag_for(body: bytes) -> str:
 
 def cached_json(request: Request, payload: BaseModel | Any, *, max_age: int = 0) -> Response:
     """JSON with an ETag; 304 Not Modified when If-None-Match already names it."""
-    data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else jsonable_encoder(payload)
-    response = JSONResponse(data)
+    if isinstance(payload, BaseModel):
+        # pydantic's own serializer (compiled): the same JSON as model_dump(mode="json") through
+        # json.dumps, in a fraction of the time — every cached GET pays for this.
+        response: Response = Response(payload.model_dump_json().encode(), media_type="application/json")
+    else:
+        response = JSONResponse(jsonable_encoder(payload))
     tag = etag_for(bytes(response.body))
     headers = {"ETag": tag, "Cache-Control": f"private, max-age={max_age}, must-revalidate"}
     if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:

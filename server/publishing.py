@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from server.access import require_staff_of_unit, staff_unit_ids, visible_pupil_ids
 from server.accounts.models import User, UserKind
 from server.clock import Clock
+from server.db import for_writing
 from server.errors import forbidden, not_found
 from server.notifications.models import Notification
 from server.notifications.service import area_count
@@ -117,6 +118,7 @@ def withdraw_notifications(db: Session, item_key: str) -> None:
 
 
 def mark_item_read(db: Session, clock: Clock, user: User, pupil_id: int, item_key: str) -> None:
+    for_writing(db)
     now = clock.now()
     db.execute(
         update(Notification)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import json
 import logging
 import os
@@ -15,6 +17,9 @@ if str(HERE) not in sys.path:
 
 import flet as ft  # noqa: E402
 
+from app import App  # noqa: E402
+from components.store import Store  # noqa: E402
+from components.theme import PURPLE  # noqa: E402
 from services.cache import Cache  # noqa: E402
 from services.i18n import I18n  # noqa: E402
 from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
@@ -22,7 +27,6 @@ from services.paths import data_dir, server_url  # noqa: E402
 from services.state import AppState  # noqa: E402
 from services.sync import NotificationSync  # noqa: E402
 from services.token_store import MemoryTokenStore, StoredSession, TokenStore, default_token_store  # noqa: E402
-from shell import SkolhubApp  # noqa: E402
 
 logging.basicConfig(level=os.environ.get("SKOLHUB_APP_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 log = logging.getLogger("skolhub.app")
@@ -75,13 +79,67 @@ async def token_store_for(page: ft.Page) -> TokenStore:
     return _DESKTOP_STORE
 
 
+_COLLECTION_PENDING = False
+
+
+def _collect_closed_sessions() -> None:
+    """Free what closed sessions left (their controls, closures and state form reference cycles,
+    which only a full collection frees) and hand the freed heap back to the OS; without the
+    trim glibc keeps it and the web server's RSS never falls after its sessions end."""
+    global _COLLECTION_PENDING
+    _COLLECTION_PENDING = False
+    freed = gc.collect()
+    if log.isEnabledFor(logging.DEBUG):  # a flat "tracked" across sessions coming and going = no leak
+        log.debug("closed web sessions collected: %d objects freed, %d tracked", freed, len(gc.get_objects()))
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): the collection is enough
+        pass
+
+
+def _collect_soon() -> None:
+    """Once per burst of closing sessions, a moment after the last handler has returned (while
+    a close handler runs its session is still referenced)."""
+    global _COLLECTION_PENDING
+    if not _COLLECTION_PENDING:
+        _COLLECTION_PENDING = True
+        asyncio.get_running_loop().call_later(2.0, _collect_closed_sessions)
+
+
 async def main(page: ft.Page) -> None:
     folder = data_dir()
     state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n())
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
-    app = SkolhubApp(page, state, NotificationSync(state, notifier, interval=interval))
-    await app.start()
+    store = Store(state, NotificationSync(state, notifier, interval=interval))
+    page.title = "Skolhub"
+    page.theme = ft.Theme(color_scheme_seed=PURPLE)
+    page.theme_mode = ft.ThemeMode.LIGHT
+    if not (page.route or "/").startswith("/activate/"):
+        try:
+            resumed = await state.resume()
+        except Exception:
+            log.exception("could not resume the session")
+            resumed = False
+        if resumed:
+            store.sync.start()
+
+    def resized(e: object) -> None:
+        store.wide = (page.width or 0) >= 700  # the top bar shows the names only where they fit
+
+    async def closed(e: object) -> None:
+        """The web session is gone: stop its background sync and let go of what it holds (its
+        HTTP client, its cache connection), so the web server's memory comes back."""
+        store.close()
+        await state.api.aclose()
+        state.cache.close()
+        _collect_soon()
+        log.debug("web session closed: sync stopped, client and cache closed")
+
+    resized(None)
+    page.on_resize = resized
+    page.on_close = closed
+    page.render_views(App, store)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,19 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 
+# How long the web server keeps a session after its page went away (flet's default is an hour).
+# Within it a reload or a dropped connection resumes the same session; after it the session,
+# its sync and its memory are let go — a new page logs in again from the token in the browser.
+SESSION_TIMEOUT_SECONDS = 60
+
+
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8550)
     args = parser.parse_args()
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
+    os.environ.setdefault("FLET_SESSION_TIMEOUT", str(SESSION_TIMEOUT_SECONDS))
     os.environ["FLET_FORCE_WEB_SERVER"] = "1"  # never try to open a desktop window or a browser
 
     import flet as ft

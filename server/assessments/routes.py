@@ -13,6 +13,7 @@ from server.assessments.models import Assessment
 from server.assessments.schemas import AssessmentIn, AssessmentOut, AssessmentPublishedOut
 from server.bankid.guard import require_bankid
 from server.clock import Clock
+from server.db import for_writing
 from server.deps import ClockDep, DbDep
 from server.home.boxes import register_box
 from server.notifications.models import Notification
@@ -45,6 +46,7 @@ def unseen(db: Session, user: User, pupil: Pupil, area: str) -> int:
 
 
 def mark_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -> None:
+    for_writing(db)
     db.execute(
         update(Notification)
         .where(

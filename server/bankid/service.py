@@ -26,7 +26,7 @@ from server.bankid.qr import qr_content
 from server.bankid.rp import BankIdError, CollectAnswer, RpClient
 from server.clock import Clock, as_utc
 from server.config import Settings
-from server.db import affected
+from server.db import affected, for_writing
 from server.errors import ApiError, not_found
 
 log = logging.getLogger("skolhub.bankid")
@@ -185,6 +185,7 @@ def poll_order(
     public_id: str,
     principal: Principal | None,
 ) -> OrderView:
+    for_writing(db)  # a GET that claims the poll and may finish the order
     order = _load(db, public_id, principal)
     if order.status != "pending":
         return _delivered(db, clock, order)

@@ -10,7 +10,6 @@ from server.deps import ClockDep, DbDep
 from server.errors import bad_request
 from server.home import service
 from server.http_cache import cached_json
-from server.notifications.service import unseen_counts
 from server.school.models import StaffRole
 
 router = APIRouter(tags=["home"])
@@ -40,8 +39,7 @@ class UnitModulesIn(BaseModel):
 @router.get("/children/{pupil_id}/home", response_model=HomeOut, summary="The boxes shown for a child, with counts of new items (R7)")
 def get_child_home(pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> Response:
     pupil = require_pupil(db, principal.user, pupil_id)
-    boxes = service.home_boxes(db, principal.user, pupil, clock)
-    unseen = unseen_counts(db, principal.user).get(pupil.id, 0)
+    boxes, unseen = service.home_page(db, principal.user, pupil, clock)
     return cached_json(request, HomeOut(pupil_id=pupil.id, boxes=[HomeBoxOut(key=b.key, count=b.count) for b in boxes], unseen_notifications=unseen))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
 from server.clock import Clock
+from server.db import for_writing
 from server.deps import ClockDep, DbDep, SettingsDep
 from server.home.boxes import register_box
 from server.http_cache import cached_json
@@ -83,6 +84,7 @@ def link_out(link: InformationLink, *, staff: bool = False) -> LinkOut:
 
 
 def _mark_type_read(db: Session, clock: Clock, user: User, pupil: Pupil, type_: str) -> None:
+    for_writing(db)
     now = clock.now()
     db.execute(
         update(Notification)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
+from server.db import for_writing
 from server.errors import bad_request, forbidden, not_found
 from server.messages.models import Message, MessageThread, ThreadParticipant
 from server.notifications.models import Notification
@@ -284,6 +285,7 @@ def pupil_names(db: Session, pupil_ids: set[int]) -> dict[int, str]:
 
 def read_thread(db: Session, clock: Clock, user: User, thread_id: int) -> tuple[MessageThread, list[Message]]:
     """The whole thread; marks it read for the caller, with its message notifications."""
+    for_writing(db)  # a GET: the marks below write
     thread = require_participant(db, user, thread_id)
     messages = list(db.scalars(select(Message).where(Message.thread_id == thread.id).order_by(Message.id)))
     if messages:

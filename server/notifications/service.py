@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.access import visible_pupil_ids
 from server.accounts.models import User
 from server.clock import Clock
-from server.db import affected, insert_ignoring_conflicts
+from server.db import affected, for_writing, insert_ignoring_conflicts
 from server.errors import not_found
 from server.notifications.models import Notification
 
@@ -53,6 +53,7 @@ def unseen_counts(db: Session, user: User) -> dict[int | None, int]:
 
 
 def mark_seen(db: Session, clock: Clock, user: User, *, pupil_id: int | None, ids: list[int] | None) -> int:
+    for_writing(db)
     visible = _mine(user).with_only_columns(Notification.id).where(Notification.seen_at.is_(None))
     if pupil_id is not None:
         visible = visible.where(Notification.pupil_id == pupil_id)
@@ -65,6 +66,7 @@ def mark_seen(db: Session, clock: Clock, user: User, *, pupil_id: int | None, id
 
 
 def mark_read(db: Session, clock: Clock, user: User, notification_id: int) -> Notification:
+    for_writing(db)
     item = db.scalar(_mine(user).where(Notification.id == notification_id))
     if item is None:
         raise not_found("notification")
@@ -112,19 +114,32 @@ def area_count(db: Session, user: User, pupil_id: int, area: str, *, unread: boo
     )
 
 
+def child_unseen_total(db: Session, user: User, pupil_id: int) -> int:
+    """The bell's number for one child (R8). Inside `counting_areas(...)` for that child it is
+    the sum of the areas' unseen counts already read (the caller has checked the child is
+    visible to the user, as the home page's require_pupil does); otherwise a query."""
+    memo: dict[tuple[int, int], dict[str, tuple[int, int]]] | None = db.info.get(_AREA_COUNTS)
+    if memo is not None and (user.id, pupil_id) in memo:
+        return sum(unseen for _unread, unseen in memo[(user.id, pupil_id)].values())
+    return unseen_counts(db, user).get(pupil_id, 0)
+
+
+_AREA_COUNTS_QUERY = (  # built once: the home page runs it on every visit
+    select(
+        Notification.area,
+        func.count().filter(Notification.read_at.is_(None)),
+        func.count().filter(Notification.seen_at.is_(None)),
+    )
+    .where(Notification.user_id == bindparam("user_id"), Notification.pupil_id == bindparam("pupil_id"))
+    .group_by(Notification.area)
+)
+
+
 @contextmanager
 def counting_areas(db: Session, user: User, pupil_id: int) -> Iterator[None]:
     """Count every area's unread and unseen notifications for (user, child) in one query, for
     the boxes asked inside the block."""
-    rows = db.execute(
-        select(
-            Notification.area,
-            func.count().filter(Notification.read_at.is_(None)),
-            func.count().filter(Notification.seen_at.is_(None)),
-        )
-        .where(Notification.user_id == user.id, Notification.pupil_id == pupil_id)
-        .group_by(Notification.area)
-    ).all()
+    rows = db.execute(_AREA_COUNTS_QUERY, {"user_id": user.id, "pupil_id": pupil_id}).all()
     db.info[_AREA_COUNTS] = {(user.id, pupil_id): {area: (int(unread), int(unseen)) for area, unread, unseen in rows}}
     try:
         yield

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import holidays
-from sqlalchemy import delete, false, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User
@@ -123,26 +123,34 @@ def _public_holidays(year: int, language: str) -> dict[date, str]:
     return dict(names.items())
 
 
+# The schedule's statements are built once, with bound parameters: building and cache-keying a
+# statement costs more Python than running it, and the week and home pages run them every time.
+_BREAKS = (
+    select(SchoolBreak.start_date, SchoolBreak.end_date, SchoolBreak.name)
+    .where(
+        or_(
+            SchoolBreak.unit_id == bindparam("unit_id"),
+            SchoolBreak.organisation_id == bindparam("organisation_id"),
+        ),
+        SchoolBreak.start_date <= bindparam("end"),
+        SchoolBreak.end_date >= bindparam("start"),
+    )
+    .order_by(SchoolBreak.start_date, SchoolBreak.id)
+)
+
+
 def days_without_school(
     db: Session, unit: Unit, start: date, end: date, language: str = "sv"
 ) -> dict[date, NoSchool]:
     """Public holidays and the organisation's or unit's breaks between start and end."""
     result: dict[date, NoSchool] = {}
-    breaks = db.scalars(
-        select(SchoolBreak)
-        .where(
-            or_(
-                SchoolBreak.unit_id == unit.id, SchoolBreak.organisation_id == unit.organisation_id
-            ),
-            SchoolBreak.start_date <= end,
-            SchoolBreak.end_date >= start,
-        )
-        .order_by(SchoolBreak.start_date, SchoolBreak.id)
+    breaks = db.execute(
+        _BREAKS, {"unit_id": unit.id, "organisation_id": unit.organisation_id, "start": start, "end": end}
     )
-    for brk in breaks:
-        day = max(brk.start_date, start)
-        while day <= min(brk.end_date, end):
-            result.setdefault(day, NoSchool("break", brk.name))
+    for brk_start, brk_end, name in breaks:
+        day = max(brk_start, start)
+        while day <= min(brk_end, end):
+            result.setdefault(day, NoSchool("break", name))
             day += timedelta(days=1)
     for year in range(start.year, end.year + 1):
         for day, name in _public_holidays(year, language).items():
@@ -160,6 +168,64 @@ def pupil_group_ids(db: Session, pupil: Pupil) -> list[int]:
     return list(db.scalars(select(PupilGroup.group_id).where(PupilGroup.pupil_id == pupil.id)))
 
 
+@dataclass(slots=True)
+class _Lesson:
+    """What an occurrence needs of a lesson, its term and its teachers (plain values, not ORM
+    objects: a week is read on every schedule and home request)."""
+
+    id: int
+    weekday: int
+    start_time: time
+    end_time: time
+    subject: str
+    room: str | None
+    term_start: date
+    term_end: date
+    teachers: list[Teacher] = field(default_factory=list)
+
+    def is_regular(self, day: date) -> bool:
+        return self.term_start <= day <= self.term_end and day.isoweekday() == self.weekday
+
+
+_PUPIL_GROUPS = select(PupilGroup.group_id).where(PupilGroup.pupil_id == bindparam("pupil_id"))
+_IN_SPAN = or_(
+    LessonException.date.between(bindparam("start"), bindparam("end")),
+    LessonException.new_date.between(bindparam("start"), bindparam("end")),
+)
+_LESSONS = (
+    select(
+        Lesson.id, Lesson.weekday, Lesson.start_time, Lesson.end_time, Lesson.subject, Lesson.room,
+        Term.start_date, Term.end_date, User.id, User.first_name, User.last_name,
+    )
+    .join(Term, Term.id == Lesson.term_id)
+    .outerjoin(LessonTeacher, LessonTeacher.lesson_id == Lesson.id)
+    .outerjoin(User, User.id == LessonTeacher.staff_id)
+    .where(
+        Lesson.group_id.in_(_PUPIL_GROUPS),
+        or_(
+            (Term.start_date <= bindparam("end")) & (Term.end_date >= bindparam("start")),
+            # a lesson of another term whose occurrence was moved into the span
+            Lesson.id.in_(select(LessonException.lesson_id).where(_IN_SPAN)),
+        ),
+    )
+    .order_by(Lesson.id, User.last_name, User.first_name, User.id)
+)
+_EXCEPTIONS = (
+    select(
+        LessonException.lesson_id, LessonException.date, LessonException.kind, LessonException.new_date,
+        LessonException.new_start_time, LessonException.new_end_time, LessonException.new_room, LessonException.note,
+    )
+    .join(Lesson, Lesson.id == LessonException.lesson_id)
+    .where(Lesson.group_id.in_(_PUPIL_GROUPS), _IN_SPAN)
+)
+_CHANGES = (
+    select(LessonException.kind, LessonException.date, LessonException.new_date, Lesson.weekday, Term.start_date, Term.end_date)
+    .join(Lesson, Lesson.id == LessonException.lesson_id)
+    .join(Term, Term.id == Lesson.term_id)
+    .where(Lesson.group_id.in_(_PUPIL_GROUPS), _IN_SPAN)
+)
+
+
 def occurrences(
     db: Session,
     pupil: Pupil,
@@ -168,66 +234,51 @@ def occurrences(
     end: date,
     no_school: dict[date, NoSchool] | None = None,
 ) -> list[Occurrence]:
-    """Every occurrence of the pupil's groups' lessons from start to end, exceptions applied."""
-    groups = pupil_group_ids(db, pupil)
-    if not groups:
+    """Every occurrence of the pupil's groups' lessons from start to end, exceptions applied.
+
+    Three statements whatever the span: the lessons with their terms and teachers, the
+    exceptions, and (unless given) the days without school."""
+    span = {"pupil_id": pupil.id, "start": start, "end": end}
+    rows = db.execute(_LESSONS, span).all()
+    if not rows:
         return []
+    lessons: dict[int, _Lesson] = {}
+    for lid, weekday, begins, ends, subject, room, term_start, term_end, teacher_id, first, last in rows:
+        lesson = lessons.get(lid)
+        if lesson is None:
+            lesson = lessons[lid] = _Lesson(lid, weekday, begins, ends, subject, room, term_start, term_end)
+        if teacher_id is not None:
+            lesson.teachers.append(Teacher(teacher_id, f"{first} {last}"))
+    exceptions = db.execute(_EXCEPTIONS, span).all()
     if no_school is None:
         no_school = days_without_school(db, unit, start, end)
-    exceptions = list(
-        db.scalars(
-            select(LessonException)
-            .join(Lesson, Lesson.id == LessonException.lesson_id)
-            .where(
-                Lesson.group_id.in_(groups),
-                or_(
-                    LessonException.date.between(start, end),
-                    LessonException.new_date.between(start, end),
-                ),
-            )
-        )
-    )
-    exception_lessons = {e.lesson_id for e in exceptions}
-    rows = db.execute(
-        select(Lesson, Term.start_date, Term.end_date)
-        .join(Term, Term.id == Lesson.term_id)
-        .where(
-            Lesson.group_id.in_(groups),
-            or_(
-                (Term.start_date <= end) & (Term.end_date >= start),
-                Lesson.id.in_(exception_lessons) if exception_lessons else false(),
-            ),
-        )
-    ).all()
-    lessons = {lesson.id: (lesson, term_start, term_end) for lesson, term_start, term_end in rows}
     by_occurrence = {(e.lesson_id, e.date): e for e in exceptions}
-
-    def is_regular(lesson: Lesson, term_start: date, term_end: date, day: date) -> bool:
-        return term_start <= day <= term_end and day.isoweekday() == lesson.weekday
+    by_weekday: dict[int, list[_Lesson]] = defaultdict(list)
+    for lesson in lessons.values():
+        by_weekday[lesson.weekday].append(lesson)
 
     found: list[Occurrence] = []
     day = start
     while day <= end:
-        for lesson, term_start, term_end in lessons.values():
-            if not is_regular(lesson, term_start, term_end, day) or day in no_school:
-                continue
-            exc = by_occurrence.get((lesson.id, day))
-            if exc is None:
-                found.append(_occurrence(lesson, day, day, "scheduled"))
-            elif exc.kind == ExceptionKind.CANCELLED:
-                found.append(_occurrence(lesson, day, day, "cancelled", note=exc.note))
+        if day not in no_school:
+            for lesson in by_weekday.get(day.isoweekday(), ()):
+                if not lesson.is_regular(day):
+                    continue
+                exc = by_occurrence.get((lesson.id, day))
+                if exc is None:
+                    found.append(_occurrence(lesson, day, day, "scheduled"))
+                elif exc.kind == ExceptionKind.CANCELLED:
+                    found.append(_occurrence(lesson, day, day, "cancelled", note=exc.note))
         day += timedelta(days=1)
     for exc in exceptions:  # moved lessons appear on their new date
-        if exc.kind != ExceptionKind.MOVED or exc.lesson_id not in lessons:
-            continue
-        lesson, term_start, term_end = lessons[exc.lesson_id]
-        if not is_regular(lesson, term_start, term_end, exc.date):
+        moved = lessons.get(exc.lesson_id)
+        if exc.kind != ExceptionKind.MOVED or moved is None or not moved.is_regular(exc.date):
             continue
         target = exc.new_date or exc.date
         if start <= target <= end:
             found.append(
                 _occurrence(
-                    lesson,
+                    moved,
                     exc.date,
                     target,
                     "moved",
@@ -237,13 +288,12 @@ def occurrences(
                     room=exc.new_room,
                 )
             )
-    _add_teachers(db, found)
     found.sort(key=lambda o: (o.date, o.start, o.subject, o.lesson_id))
     return found
 
 
 def _occurrence(
-    lesson: Lesson,
+    lesson: _Lesson,
     regular: date,
     on: date,
     status: str,
@@ -263,24 +313,8 @@ def _occurrence(
         room=room or lesson.room,
         status=status,
         note=note,
+        teachers=list(lesson.teachers),
     )
-
-
-def _add_teachers(db: Session, found: list[Occurrence]) -> None:
-    ids = {o.lesson_id for o in found}
-    if not ids:
-        return
-    teachers: dict[int, list[Teacher]] = defaultdict(list)
-    rows = db.execute(
-        select(LessonTeacher.lesson_id, User.id, User.first_name, User.last_name)
-        .join(User, User.id == LessonTeacher.staff_id)
-        .where(LessonTeacher.lesson_id.in_(ids))
-        .order_by(User.last_name, User.first_name, User.id)
-    )
-    for lesson_id, user_id, first, last in rows:
-        teachers[lesson_id].append(Teacher(user_id, f"{first} {last}"))
-    for occ in found:
-        occ.teachers = list(teachers.get(occ.lesson_id, []))
 
 
 def lessons_on(db: Session, pupil: Pupil, unit: Unit, day: date) -> list[Occurrence]:
@@ -293,15 +327,32 @@ def lessons_on(db: Session, pupil: Pupil, unit: Unit, day: date) -> list[Occurre
 
 
 def changed_lessons_count(db: Session, pupil: Pupil, clock: Clock) -> int:
+    """The home box's number: this week's cancelled or moved occurrences of the pupil's lessons.
+
+    The same answer as counting `occurrences()` whose status is not "scheduled", but only the
+    week's exceptions are read (usually none): one query, not the whole week's lessons."""
     unit = db.get(Unit, pupil.unit_id)
     if unit is None:
         return 0
     monday = week_monday(None, clock)
-    return sum(
-        1
-        for o in occurrences(db, pupil, unit, monday, monday + timedelta(days=6))
-        if o.status != "scheduled"
-    )
+    return changed_occurrence_count(db, pupil, unit, monday, monday + timedelta(days=6))
+
+
+def changed_occurrence_count(db: Session, pupil: Pupil, unit: Unit, start: date, end: date) -> int:
+    rows = db.execute(_CHANGES, {"pupil_id": pupil.id, "start": start, "end": end}).all()
+    no_school: dict[date, NoSchool] | None = None
+    count = 0
+    for kind, regular, new_date, weekday, term_start, term_end in rows:
+        if not (term_start <= regular <= term_end and regular.isoweekday() == weekday):
+            continue  # not an occurrence of the lesson: occurrences() ignores it too
+        if kind == ExceptionKind.CANCELLED:
+            if start <= regular <= end:
+                if no_school is None:
+                    no_school = days_without_school(db, unit, start, end)
+                count += regular not in no_school
+        elif kind == ExceptionKind.MOVED and start <= (new_date or regular) <= end:
+            count += 1
+    return count
 
 
 # --- creating schedule data (staff tooling, demo, tests) ---------------------------------------

@@ -232,6 +232,31 @@ def test_the_schedule_box_counts_this_weeks_changed_lessons(make, db, clock):
     assert box.provider(db, guardian, db.get(Pupil, child.id), clock) == 2
 
 
+
+def test_the_schedule_box_count_agrees_with_the_weeks_occurrences(make, db, clock):
+    """The box counts from the week's exceptions alone; it must give what counting the full
+    week's occurrences gives, also for changes the week view ignores."""
+    from server.schedule import service
+    from server.school.models import Unit
+
+    tt = s.timetable(make)
+    child = s.pupil_in(make, tt)
+    guardian = make.guardian(child)
+    s.school_break(make, "Studiedag", date(2026, 11, 30), date(2026, 11, 30), unit_id=tt.school.unit.id)
+    s.cancel(make, tt.lessons["sv"], date(2026, 11, 30))  # on a day without school: not a change to show
+    s.cancel(make, tt.lessons["ma"], date(2026, 12, 1))  # Matematik is on Mondays: no such occurrence
+    s.move(make, tt.lessons["no"], date(2026, 12, 1), room="Labb 2")  # counted
+    s.move(make, tt.lessons["idh"], date(2026, 11, 24), new_date=date(2026, 12, 3))  # from last week into this one: counted
+    s.move(make, tt.lessons["idh"], date(2026, 12, 1), new_date=date(2026, 12, 8))  # out of this week: not counted
+    s.cancel(make, tt.lessons["en"], date(2026, 12, 7))  # next week
+    db.expire_all()
+    pupil = db.get(Pupil, child.id)
+    unit = db.get(Unit, pupil.unit_id)
+    week = service.occurrences(db, pupil, unit, s.MONDAY, date(2026, 12, 6))
+    expected = sum(1 for o in week if o.status != "scheduled")
+    assert expected == 2
+    assert BOXES["schedule"].provider(db, guardian, pupil, clock) == expected
+
 def test_staff_cancel_and_move_a_lesson_and_the_week_changes(client, make):
     tt = s.timetable(make)
     child = s.pupil_in(make, tt)
