@@ -64,6 +64,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "{school}: {child} har registrerats med ogiltig frånvaro {day}. Se Skolhub för detaljer eller kontakta skolan.",
         "en": "{school}: {child} has been registered with unexcused absence on {day}. See Skolhub for details or contact the school.",
     },
+    # Shown in the BankID app while identifying (userVisibleData).
+    "bankid.user_visible_data": {"sv": "Skolhub: identifiering", "en": "Skolhub: identification"},
     # A unit without a name in an email ("{unit} har skapat ett konto åt dig").
     "unit.fallback": {"sv": "Skolan", "en": "The school"},
     # --- notification titles (the bell and device pushes): "notice.<type>" ------------------
