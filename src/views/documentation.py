@@ -36,6 +36,14 @@ def DocumentationScreen() -> ft.View:
     _ = i18n.gettext
     tab, set_tab = ft.use_state(0)
     notice, set_notice = ft.use_state("")
+    # Which items are open: kept here, so a redraw (a new count, a resize) does not close them.
+    opened, set_opened = ft.use_state(frozenset())
+
+    def toggler(key: str):  # type: ignore[no-untyped-def]
+        def handler(e: object) -> None:
+            set_opened(lambda keys: keys - {key} if key in keys else keys | {key})
+
+        return handler
 
     async def load(api, pupil_id):  # type: ignore[no-untyped-def]
         entries = await protected.portfolio(api, pupil_id)
@@ -85,16 +93,18 @@ def DocumentationScreen() -> ft.View:
             if not entries:
                 controls.append(message(_("Nothing has been documented in the portfolio yet."), "portfolio-empty"))
             for entry in entries:
-                controls.append(_entry_tile(entry, i18n, downloader))
+                key = f"portfolio-{entry.id}"
+                controls.append(_entry_tile(entry, i18n, downloader, key in opened, toggler(key)))
         else:
             if not plans:
                 controls.append(message(_("No IUP has been published yet."), "iup-empty"))
             for plan in plans:
-                controls.append(_iup_tile(plan, i18n))
+                key = f"iup-{plan.id}"
+                controls.append(_iup_tile(plan, i18n, key in opened, toggler(key)))
     return scaffold(controls)
 
 
-def _entry_tile(entry: protected.PortfolioEntry, i18n: I18n, downloader) -> ft.Control:  # type: ignore[no-untyped-def]
+def _entry_tile(entry: protected.PortfolioEntry, i18n: I18n, downloader, expanded: bool, on_change) -> ft.Control:  # type: ignore[no-untyped-def]
     _ = i18n.gettext
     about = _("For the whole class {group}").format(group=entry.group_name) if entry.for_group and entry.group_name else ""
     meta = " · ".join(x for x in (i18n.datetime(entry.published_at), entry.teacher_name or "", about) if x)
@@ -120,11 +130,12 @@ def _entry_tile(entry: protected.PortfolioEntry, i18n: I18n, downloader) -> ft.C
             leading=ft.Icon(ft.Icons.FOLDER_OPEN, color=PURPLE),
             controls=[ft.Container(content=ft.Column(inside, spacing=8), padding=ft.Padding.only(left=16, right=16, bottom=12))],
             expanded_cross_axis_alignment=ft.CrossAxisAlignment.START, expanded_alignment=ft.Alignment.TOP_LEFT,
+            expanded=expanded, on_change=on_change,
         ),
     )
 
 
-def _iup_tile(plan: protected.Iup, i18n: I18n) -> ft.Control:
+def _iup_tile(plan: protected.Iup, i18n: I18n, expanded: bool, on_change) -> ft.Control:  # type: ignore[no-untyped-def]
     _ = i18n.gettext
     parts: list[ft.Control] = []
     for label, text in (
@@ -143,5 +154,6 @@ def _iup_tile(plan: protected.Iup, i18n: I18n) -> ft.Control:
             subtitle=ft.Text(meta, size=12), leading=ft.Icon(ft.Icons.FLAG, color=PURPLE),
             controls=[ft.Container(content=ft.Column(parts, spacing=6), padding=ft.Padding.only(left=16, right=16, bottom=12))],
             expanded_cross_axis_alignment=ft.CrossAxisAlignment.START, expanded_alignment=ft.Alignment.TOP_LEFT,
+            expanded=expanded, on_change=on_change,
         ),
     )

@@ -239,17 +239,18 @@ def test_a_second_visit_within_the_window_opens_dokumentation_without_bankid(ui:
     )
     assert entries
     files = stack.sql(
-        f"SELECT f.entry_id, f.filename FROM portfolio_file f WHERE f.entry_id IN ({','.join(str(e[0]) for e in entries)})"
+        f"SELECT f.entry_id, f.filename, f.id FROM portfolio_file f WHERE f.entry_id IN ({','.join(str(e[0]) for e in entries)})"
     )
     entry_id, title, body = next((e for e in entries if e[0] in {f[0] for f in files}), entries[0])
     ui.tap(f"portfolio-{entry_id}")
     wait_said(ui, f"portfolio-{entry_id}", body[:40])  # opens in full
     ui.shoot("documentation-open")
-    for file_entry, filename in files:
+    for file_entry, filename, file_id in files:
         if file_entry != entry_id:
             continue
+        assert f"Ladda ner {filename}" in ui.said(f"portfolio-file-{file_id}")
         with ui.page.expect_download(timeout=TIMEOUT) as download:
-            ui.page.get_by_role("button", name=f"Ladda ner {filename}", exact=False).first.click()
+            ui.tap(f"portfolio-file-{file_id}")
         assert download.value.suggested_filename == filename
         ui.text(f"{filename} är nedladdad.")
     ui.page.get_by_role("tab", name="IUP").first.click()
@@ -265,6 +266,8 @@ def test_on_a_phone_bankid_offers_the_app_and_another_device(ui: UI, stack: Stac
     """A new session (another guardian) on a phone-sized window."""
     ui.page.set_viewport_size(PHONE)
     ui.open_logged_out(stack.app_url + "/login")
+    ui.heading("Logga in").wait_for(timeout=TIMEOUT)
+    time.sleep(1.5)  # the login form settles (it redraws once the app has checked for a session)
     ui.login("johan.berg", DEMO_PASSWORD)
     open_box(ui, "assessments", "Bedömningar")
     ui.tap("bankid-start", until=ui.page.get_by_role("button", name="Öppna BankID-appen").first)
