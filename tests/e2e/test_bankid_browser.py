@@ -262,8 +262,10 @@ def test_a_second_visit_within_the_window_opens_dokumentation_without_bankid(ui:
     assert not ui.page.get_by_role("button", name="Legitimera med BankID").count()
 
 
-def test_on_a_phone_bankid_offers_the_app_and_another_device(ui: UI, stack: Stack) -> None:
-    """A new session (another guardian) on a phone-sized window."""
+def test_on_a_phone_bankid_offers_the_app_and_another_device(ui: UI, browser, stack: Stack) -> None:  # type: ignore[no-untyped-def]
+    """A new session (another guardian) in a new phone-sized tab."""
+    ui.page.goto("about:blank")  # Karin's tab lets go of its session
+    ui = UI(browser.new_page(), stack, ui.shots)
     ui.page.set_viewport_size(PHONE)
     ui.open_logged_out(stack.app_url + "/login")
     ui.heading("Logga in").wait_for(timeout=TIMEOUT)
@@ -281,3 +283,4 @@ def test_on_a_phone_bankid_offers_the_app_and_another_device(ui: UI, stack: Stac
     ui.tap("bankid-cancel")
     assert RFA6 in wait_said(ui, "bankid-message", RFA6)
     assert stack.sql("SELECT count(*) FROM bankid_order WHERE status = 'pending'") == [(0,)]
+    ui.page.close()
