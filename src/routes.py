@@ -13,8 +13,10 @@ from flet import Route
 
 from views.activate import ActivateScreen
 from views.area import AreaScreen
+from views.assessments import AssessmentsScreen
 from views.change_password import ChangePasswordScreen
 from views.change_username import ChangeUsernameScreen
+from views.documentation import DocumentationScreen
 from views.home import HomeScreen
 from views.login import LoginScreen
 from views.messages import MessagesScreen
@@ -53,8 +55,8 @@ APP: list[Route] = [
         Route(path="calendar", component=AreaScreen),
         Route(path="blog", component=AreaScreen),
         Route(path="planning", component=AreaScreen),
-        Route(path="assessments", component=AreaScreen),
-        Route(path="documentation", component=AreaScreen),
+        Route(path="assessments", component=AssessmentsScreen),  # behind BankID (R5, R52)
+        Route(path="documentation", component=DocumentationScreen),  # behind BankID (R5, R54)
     ]),
     *PUBLIC,
     Route(path="/login", component=RedirectHome),  # logged in already: to the home

@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -29,7 +28,7 @@ from server.outbox.models import Channel
 from server.outbox.service import enqueue
 from server.schedule import service as schedule
 from server.school.models import Guardianship, Pupil, Unit, UnitKind
-from server.texts import text
+from server.texts import date_param
 
 log = logging.getLogger("skolhub.absence")
 
@@ -39,8 +38,6 @@ STAFF_REASONS = ("illness", "leave", "other", "unexcused", "late")
 COMMENT_MAX = 1000
 
 
-def day_label(day: date, language: str | None) -> str:
-    return format_date(day, "EEEE d MMMM", locale="en_GB" if language == "en" else "sv_SE")
 
 
 # --- guardians report (R40, R42, R46) ----------------------------------------------------------
@@ -311,13 +308,9 @@ def _invalid_lesson_added(db: Session, clock: Clock, pupil: Pupil, unit: Unit, d
                 channel=Channel.SMS,
                 recipient=guardian.phone,
                 kind="absence_sms",
-                body=text(
-                    "absence.sms",
-                    guardian.language,
-                    school=unit.name,
-                    child=pupil.first_name,
-                    day=day_label(day, guardian.language),
-                ),
+                text_key="absence_sms",
+                params={"school": unit.name, "child": pupil.first_name, "day": date_param(day)},
+                language=guardian.language,
                 dedupe_key=f"absence-sms:{pupil.id}:{day.isoformat()}:{guardian.id}",
             )
         notify(
@@ -326,7 +319,7 @@ def _invalid_lesson_added(db: Session, clock: Clock, pupil: Pupil, unit: Unit, d
             pupils_by_id([pupil.id]),
             area="absence",
             type="invalid_absence",
-            title=text("absence.notice.first", "sv", day=day_label(day, "sv")),
+            params={"day": date_param(day)},
             item_key=f"invalid-absence:{pupil.id}:{day.isoformat()}:first",
             link=link,
         )
@@ -337,7 +330,7 @@ def _invalid_lesson_added(db: Session, clock: Clock, pupil: Pupil, unit: Unit, d
             pupils_by_id([pupil.id]),
             area="absence",
             type="invalid_absence_multiple",
-            title=text("absence.notice.multiple", "sv", day=day_label(day, "sv")),
+            params={"day": date_param(day)},
             item_key=f"invalid-absence:{pupil.id}:{day.isoformat()}:multiple",
             link=link,
         )

@@ -20,7 +20,7 @@ from server.outbox.models import Channel
 from server.outbox.service import enqueue
 from server.school.models import Guardianship, Pupil, Unit
 from server.security import hash_password, new_token, token_hash, verify_password
-from server.texts import text
+from server.texts import text_param
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 MIN_PASSWORD = 10
@@ -73,12 +73,12 @@ def _issue_link(db: Session, clock: Clock, user: User, purpose: OneTimeLinkPurpo
     return token
 
 
-def _unit_name_for(db: Session, user: User) -> str:
+def _unit_name_for(db: Session, user: User) -> str | dict[str, str]:
     name = db.scalar(
         select(Unit.name).join(Pupil, Pupil.unit_id == Unit.id).join(Guardianship, Guardianship.pupil_id == Pupil.id)
         .where(Guardianship.guardian_id == user.id).order_by(Unit.id).limit(1)
     )
-    return name or "Skolan"
+    return name or text_param("unit.fallback")
 
 
 def send_activation(db: Session, settings: Settings, clock: Clock, user: User) -> None:
@@ -91,8 +91,8 @@ def send_activation(db: Session, settings: Settings, clock: Clock, user: User) -
     link = f"{settings.app_base_url.rstrip('/')}/activate/{token}"
     enqueue(
         db, clock, channel=Channel.EMAIL, recipient=user.email, kind="activation",
-        subject=text("activation.subject", user.language),
-        body=text("activation.body", user.language, name=user.first_name, unit=_unit_name_for(db, user), days=settings.activation_valid_days, link=link),
+        text_key="activation", language=user.language,
+        params={"name": user.first_name, "unit": _unit_name_for(db, user), "days": settings.activation_valid_days, "link": link},
     )
 
 
@@ -259,8 +259,8 @@ def request_password_reset(db: Session, settings: Settings, clock: Clock, identi
         link = f"{settings.app_base_url.rstrip('/')}/reset-password/{token}"
         enqueue(
             db, clock, channel=Channel.EMAIL, recipient=user.email, kind="password_reset",
-            subject=text("reset.subject", user.language),
-            body=text("reset.body", user.language, name=user.first_name, minutes=settings.password_reset_valid_minutes, link=link),
+            text_key="reset", language=user.language,
+            params={"name": user.first_name, "minutes": settings.password_reset_valid_minutes, "link": link},
         )
     db.commit()
 

@@ -130,7 +130,7 @@ def publish(
         pupils_by_id([pupil.id]),
         area="assessments",
         type="assessment_published",
-        title=f"Nytt ämnesomdöme i {subject}",
+        # R5: nothing of the assessment (not even the subject) before BankID.
         item_key=item_key,
         link="/children/{pupil_id}/assessments",
     )

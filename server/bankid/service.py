@@ -28,6 +28,7 @@ from server.clock import Clock, as_utc
 from server.config import Settings
 from server.db import affected, for_writing
 from server.errors import ApiError, not_found
+from server.texts import text
 
 log = logging.getLogger("skolhub.bankid")
 
@@ -92,7 +93,7 @@ def start_order(
         answer = rp.auth(
             _ip(address),
             personal_number=personal_number,
-            user_visible_data="Skolhub: identifiering",
+            user_visible_data=text("bankid.user_visible_data", principal.user.language if principal else None),
         )
     except BankIdError as exc:
         raise _error_to_api(exc) from exc

@@ -44,7 +44,7 @@ def may_comment(unit_kind: str, user: User) -> bool:
 
 def _notify(db: Session, clock: Clock, post: BlogPost) -> None:
     notify(
-        db, clock, pupils_of_groups([post.group_id]), area=AREA, type="blog_post_published", title=post.title,
+        db, clock, pupils_of_groups([post.group_id]), area=AREA, type="blog_post_published", params={"title": post.title},
         item_key=f"blog:{post.id}", link=f"/children/{{pupil_id}}/blog/{post.id}",
     )
 

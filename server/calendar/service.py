@@ -56,7 +56,7 @@ def _notify(db: Session, clock: Clock, entry: CalendarEntry) -> None:
     notify(
         db, clock, concerned_pupils(entry), area=AREA,
         type="survey_published" if entry.kind == EntryKind.SURVEY else "calendar_entry_published",
-        title=entry.title, item_key=f"calendar:{entry.id}", link=f"/children/{{pupil_id}}/calendar/{entry.id}",
+        params={"title": entry.title}, item_key=f"calendar:{entry.id}", link=f"/children/{{pupil_id}}/calendar/{entry.id}",
     )
 
 

@@ -189,7 +189,7 @@ def publish_portfolio(
         pupils,
         area="documentation",
         type="portfolio_published",
-        title=f"Ny dokumentation: {title}"[:300],
+        # R5: nothing of the entry (not even its title) before BankID.
         item_key=f"portfolio:{entry.id}",
         link="/children/{pupil_id}/documentation/portfolio",
     )
@@ -277,7 +277,7 @@ def publish_iup(
         pupils_by_id([pupil.id]),
         area="documentation",
         type="iup_published",
-        title=f"Ny IUP för {term}",
+        # R5: nothing of the plan (not even the term) before BankID.
         item_key=f"iup:{plan.id}:{plan.version}",
         link="/children/{pupil_id}/documentation/iup",
     )

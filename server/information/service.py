@@ -45,7 +45,7 @@ def _news_groups(db: Session, user: User, group_ids: list[int]) -> list[Group]:
 
 def _notify_news(db: Session, clock: Clock, news: NewsItem, group_ids: list[int]) -> None:
     notify(
-        db, clock, pupils_of_groups(group_ids), area=AREA, type="news_published", title=news.title,
+        db, clock, pupils_of_groups(group_ids), area=AREA, type="news_published", params={"title": news.title},
         item_key=f"news:{news.id}", link=f"/children/{{pupil_id}}/information/news/{news.id}",
     )
 
@@ -122,7 +122,7 @@ def staff_news_list(db: Session, user: User, unit_id: int) -> list[NewsItem]:
 
 def _notify_file(db: Session, clock: Clock, item: InformationFile) -> None:
     notify(
-        db, clock, pupils_of_units([item.unit_id]), area=AREA, type="file_published", title=item.title,
+        db, clock, pupils_of_units([item.unit_id]), area=AREA, type="file_published", params={"title": item.title},
         item_key=f"file:{item.id}", link=f"/children/{{pupil_id}}/information/files/{item.id}",
     )
 
@@ -202,7 +202,7 @@ def check_url(url: str) -> str:
 
 def _notify_link(db: Session, clock: Clock, link: InformationLink) -> None:
     notify(
-        db, clock, pupils_of_units([link.unit_id]), area=AREA, type="link_published", title=link.title,
+        db, clock, pupils_of_units([link.unit_id]), area=AREA, type="link_published", params={"title": link.title},
         item_key=f"link:{link.id}", link="/children/{pupil_id}/information/links",
     )
 

@@ -29,7 +29,6 @@ from server.notifications.service import notify_users
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
 from server.school.models import Guardianship, Pupil, PupilGroup, StaffAssignment, StaffRole
-from server.texts import text
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
@@ -140,14 +139,13 @@ def _post(db: Session, clock: Clock, settings: Settings, thread: MessageThread, 
     ))
     notify_users(
         db, clock, [u.id for u in others], pupil_id=thread.pupil_id, area="messages", type="message_received",
-        title=f"{author.name}: {thread.subject}", item_key=f"thread:{thread.id}:message:{message.id}", link=f"/messages/threads/{thread.id}",
+        params={"author": author.name, "subject": thread.subject}, item_key=f"thread:{thread.id}:message:{message.id}", link=f"/messages/threads/{thread.id}",
     )
     for staff in others:
         if email_staff and staff.kind == UserKind.STAFF and staff.email and staff.is_active:  # R23
             enqueue(
                 db, clock, channel=Channel.EMAIL, recipient=staff.email, kind="message_notice",
-                subject=text("message_notice.subject", staff.language),
-                body=text("message_notice.body", staff.language, name=staff.first_name, link=settings.app_base_url),
+                text_key="message_notice", params={"name": staff.first_name, "link": settings.app_base_url}, language=staff.language,
                 dedupe_key=f"message_notice:{message.id}:{staff.id}",
             )
     db.flush()

@@ -7,7 +7,7 @@ over them, so publishing to a 1,000-pupil school stays one statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Select, String, and_, cast, exists, insert, literal, select, union_all
@@ -18,6 +18,7 @@ from server.clock import Clock
 from server.db import affected
 from server.notifications.models import Notification
 from server.school.models import Guardianship, Pupil, PupilGroup
+from server.texts import dump_params, render
 
 
 def pupils_of_groups(group_ids: Iterable[int]) -> Select[int]:
@@ -39,16 +40,22 @@ def notify(
     *,
     area: str,
     type: str,
-    title: str,
+    params: Mapping[str, object] | None = None,
     item_key: str,
     link: str,
+    text_key: str | None = None,
     include_students: bool = True,
     include_guardians: bool = True,
 ) -> int:
     """Notify guardians (and students) of the selected pupils; returns rows created.
 
+    The title is the catalog text `text_key` (default "notice.<type>", server/texts.py) with
+    `params`, stored as key and parameters and rendered in each reader's language by the feed.
     `link` may contain "{pupil_id}", filled per recipient row in SQL. An item already
     notified to a user for a child is not notified again (unique index + NOT EXISTS)."""
+    text_key = text_key or f"notice.{type}"
+    title = render(text_key, params, "sv")[:300]  # KeyError for a key not in the catalog
+    text_params = dump_params(params)
     pupil_subq = pupils.subquery()
     branches: list[Select[Any, Any]] = []
     if include_guardians:
@@ -78,6 +85,8 @@ def notify(
         literal(area),
         literal(type),
         literal(title),
+        literal(text_key),
+        literal(text_params),
         link_expr,
         literal(item_key),
         literal(clock.now(), type_=Notification.__table__.c.created_at.type),
@@ -92,7 +101,7 @@ def notify(
     )
     result = db.execute(
         insert(Notification).from_select(
-            ["user_id", "pupil_id", "area", "type", "title", "link", "item_key", "created_at"], rows
+            ["user_id", "pupil_id", "area", "type", "title", "text_key", "text_params", "link", "item_key", "created_at"], rows
         ),
         # SQLAlchemy reports an INSERT … SELECT's rowcount on PostgreSQL only when asked.
         execution_options={"preserve_rowcount": True},

@@ -50,9 +50,9 @@ class MarkedOut(BaseModel):
     marked: int
 
 
-def notification_out(n: Notification, push: dict[str, bool] | None = None) -> NotificationOut:
+def notification_out(n: Notification, language: str | None, push: dict[str, bool] | None = None) -> NotificationOut:
     return NotificationOut(
-        id=n.id, pupil_id=n.pupil_id, area=n.area, type=n.type, title=n.title, link=n.link, created_at=n.created_at,
+        id=n.id, pupil_id=n.pupil_id, area=n.area, type=n.type, title=service.title_for(n, language), link=n.link, created_at=n.created_at,
         seen=n.seen_at is not None, read=n.read_at is not None, push=(push or {}).get(n.area, True),
     )
 
@@ -64,7 +64,7 @@ def list_notifications(
 ) -> Response:
     items, next_before = service.feed(db, principal.user, pupil_id=pupil_id, before_id=before_id, limit=limit)
     push = push_preferences(db, principal.user)
-    return cached_json(request, FeedOut(items=[notification_out(n, push) for n in items], next_before_id=next_before))
+    return cached_json(request, FeedOut(items=[notification_out(n, principal.user.language, push) for n in items], next_before_id=next_before))
 
 
 @router.get("/notifications/counts", response_model=CountsOut, summary="Unseen notifications, in total and per child (the bell, R8)")
@@ -84,4 +84,4 @@ def mark_notifications_seen(body: SeenIn, principal: CurrentPrincipal, db: DbDep
 def mark_notification_read(notification_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> NotificationOut:
     item = service.mark_read(db, clock, principal.user, notification_id)
     db.commit()
-    return notification_out(item, push_preferences(db, principal.user))
+    return notification_out(item, principal.user.language, push_preferences(db, principal.user))

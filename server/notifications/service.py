@@ -6,7 +6,7 @@ feed never shows another family's items (R2).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
@@ -18,6 +18,7 @@ from server.clock import Clock
 from server.db import affected, for_writing, insert_ignoring_conflicts
 from server.errors import not_found
 from server.notifications.models import Notification
+from server.texts import dump_params, has, load_params, render
 
 MAX_PAGE = 100
 
@@ -78,17 +79,34 @@ def mark_read(db: Session, clock: Clock, user: User, notification_id: int) -> No
 
 
 def notify_users(
-    db: Session, clock: Clock, user_ids: Iterable[int], *, pupil_id: int | None, area: str, type: str, title: str, item_key: str, link: str
+    db: Session, clock: Clock, user_ids: Iterable[int], *, pupil_id: int | None, area: str, type: str,
+    params: Mapping[str, object] | None = None, item_key: str, link: str, text_key: str | None = None,
 ) -> int:
-    """Notify named users (message recipients) — one multi-row INSERT, duplicates ignored."""
+    """Notify named users (message recipients) — one multi-row INSERT, duplicates ignored.
+    The title is the catalog text `text_key` (default "notice.<type>") with `params`."""
     now = clock.now()
+    text_key = text_key or f"notice.{type}"
+    title = render(text_key, params, "sv")[:300]
+    text_params = dump_params(params)
     values = [
-        {"user_id": uid, "pupil_id": pupil_id, "area": area, "type": type, "title": title[:300], "link": link, "item_key": item_key, "created_at": now}
+        {"user_id": uid, "pupil_id": pupil_id, "area": area, "type": type, "title": title, "text_key": text_key,
+         "text_params": text_params, "link": link, "item_key": item_key, "created_at": now}
         for uid in dict.fromkeys(user_ids)
     ]
     if not values:
         return 0
     return insert_ignoring_conflicts(db, Notification, values, ["user_id", "pupil_id", "item_key"])
+
+
+def title_for(n: Notification, language: str | None) -> str:
+    """The notification's title in the reader's language (R80): its catalog text rendered now;
+    the stored title for rows from before keys (or with a key since removed)."""
+    if n.text_key and has(n.text_key):
+        try:
+            return render(n.text_key, load_params(n.text_params), language)[:300]
+        except (KeyError, IndexError, ValueError):
+            pass
+    return n.title
 
 
 _AREA_COUNTS = "notifications.area_counts"

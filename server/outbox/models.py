@@ -32,6 +32,12 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    # The catalog texts (server/texts.py) "<text_key>.subject" / "<text_key>.body" with
+    # `text_params` (JSON) in `language`: the worker renders them when it sends; subject and body
+    # above hold the rendering at enqueue time (and the sent text once sent).
+    text_key: Mapped[str | None] = mapped_column(String(60))
+    text_params: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(2))
     # What caused it, for staff tooling ("activation", "message_notice", "absence_sms"…).
     kind: Mapped[str] = mapped_column(String(40))
     # Optional unique key so a cause enqueues its message once (e.g. "sms:pupil:7:2026-11-30:guardian:3").

@@ -21,6 +21,7 @@ from server.config import Settings
 from server.db import affected
 from server.outbox.adapters import Adapter, SendError
 from server.outbox.models import OutboxMessage, OutboxStatus
+from server.outbox.service import render_message
 
 log = logging.getLogger("skolhub.outbox")
 
@@ -72,6 +73,8 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
             return False
         db.expunge(message)
         db.commit()  # no transaction (and on SQLite no write lock) is held while the gateway talks
+    # Rendered now from its catalog key, in the recipient's language (server/texts.py).
+    message.subject, message.body = render_message(message)
     adapter = adapters.get(message.channel)
     try:
         if adapter is None:
@@ -98,7 +101,10 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
-            .values(status=OutboxStatus.SENT.value, sent_at=clock.now(), locked_until=None, provider_id=provider_id, last_error=None)
+            .values(
+                status=OutboxStatus.SENT.value, sent_at=clock.now(), locked_until=None, provider_id=provider_id, last_error=None,
+                subject=message.subject, body=message.body,  # what was sent
+            )
         )
         db.commit()
     log.info("outbox %s %s sent (%s)", message.channel, message_id, message.kind)

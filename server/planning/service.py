@@ -33,7 +33,7 @@ MAX_ATTACHMENTS = 20
 
 def _notify(db: Session, clock: Clock, plan: Plan) -> None:
     notify(
-        db, clock, pupils_of_groups([plan.group_id]), area=AREA, type="plan_published", title=f"{plan.subject}: {plan.title}",
+        db, clock, pupils_of_groups([plan.group_id]), area=AREA, type="plan_published", params={"subject": plan.subject, "title": plan.title},
         item_key=f"plan:{plan.id}", link=f"/children/{{pupil_id}}/planning/{plan.id}", include_students=True,
     )
 

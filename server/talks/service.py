@@ -344,7 +344,7 @@ def notify_guardians(db: Session, clock: Clock, series: TalkSeries) -> int:
         pupils,  # type: ignore[arg-type]  # Select[int] in SQLAlchemy 2.1's typing
         area="talks",
         type="talk_times_published",
-        title=series.title,
+        params={"title": series.title},
         item_key=f"talk_series:{series.id}",
         link="/children/{pupil_id}/talks",
         include_students=False,

@@ -26,7 +26,7 @@ def _notify(server, pupil_id: int, area: str, title: str, key: str, link: str = 
     from server.notifications.fanout import notify, pupils_by_id
 
     with server.state.sessionmaker() as db:
-        notify(db, server.state.clock, pupils_by_id([pupil_id]), area=area, type="new", title=title, item_key=key, link=link)
+        notify(db, server.state.clock, pupils_by_id([pupil_id]), area=area, type="news_published", params={"title": title}, item_key=key, link=link)
         db.commit()
 
 

@@ -19,7 +19,7 @@ def _notify(server, pupil_id: int, area: str, title: str, key: str) -> None:
     from server.notifications.fanout import notify, pupils_by_id
 
     with server.state.sessionmaker() as db:
-        notify(db, server.state.clock, pupils_by_id([pupil_id]), area=area, type="new", title=title, item_key=key, link="/" + area)
+        notify(db, server.state.clock, pupils_by_id([pupil_id]), area=area, type="news_published", params={"title": title}, item_key=key, link="/" + area)
         db.commit()
 
 

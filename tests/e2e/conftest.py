@@ -115,6 +115,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         SKOLHUB_UPLOAD_DIR=str(folder / "uploads"),
         SKOLHUB_PUBLIC_BASE_URL=f"http://127.0.0.1:{api_port}",
         SKOLHUB_APP_BASE_URL=f"http://127.0.0.1:{app_port}",
+        # BankID as in the demo: the simulator served by the server itself at /bankid-sim.
+        SKOLHUB_BANKID_SIMULATOR_MOUNTED="1",
+        SKOLHUB_BANKID_BASE_URL=f"http://127.0.0.1:{api_port}/bankid-sim/rp/v6.0",
         PYTHONUNBUFFERED="1",
     )
     subprocess.run([sys.executable, "-m", "server.cli", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)

@@ -161,7 +161,7 @@ def test_home_counts_every_box_from_one_notification_query(client, app, make, cl
     guardian = make.guardian(child)
     with app.state.sessionmaker() as session:
         for area in ("information", "calendar", "blog", "planning", "absence", "assessments"):
-            notify(session, clock, pupils_by_id([child.id]), area=area, type="t", title="x", item_key=f"{area}:1", link="/")
+            notify(session, clock, pupils_by_id([child.id]), area=area, type="news_published", params={"title": "x"}, item_key=f"{area}:1", link="/")
         session.commit()
     headers = make.headers(guardian)
     statements: list[str] = []

@@ -23,7 +23,7 @@ def family(make):
 
 def publish(app, clock, pupils, key, title="Ny nyhet", area="information", link="/children/{pupil_id}/information/news/1"):
     with app.state.sessionmaker() as db:
-        created = notify(db, clock, pupils, area=area, type="news_published", title=title, item_key=key, link=link)
+        created = notify(db, clock, pupils, area=area, type="news_published", params={"title": title}, item_key=key, link=link)
         db.commit()
         return created
 
