@@ -23,13 +23,21 @@ def cli() -> None:
     parser.add_argument("--port", type=int, default=8550)
     args = parser.parse_args()
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
-    os.environ["FLET_FORCE_WEB_SERVER"] = "1"  # never try to open a desktop window or a browser
 
-    import flet as ft
+    import flet_web.fastapi as flet_fastapi
+    import uvicorn
 
     from main import ASSETS_DIR, main
 
-    ft.run(main, host=args.host, port=args.port, view=ft.AppView.WEB_BROWSER, assets_dir=ASSETS_DIR, no_cdn=True)
+    # flet's FastAPI app rather than ft.run: only it takes the name for the browser tab and the
+    # web manifest (the favicon, manifest.json and icons/ come from assets/, which flet serves
+    # before its own defaults).
+    app = flet_fastapi.FastAPI()
+    app.mount("/", flet_fastapi.app(
+        main, assets_dir=ASSETS_DIR, app_name="Skolhub", app_short_name="Skolhub",
+        app_description="Skolhub: news, schedule and messages from school and preschool", no_cdn=True,
+    ))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", ws="websockets-sansio")
 
 
 if __name__ == "__main__":

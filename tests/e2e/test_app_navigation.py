@@ -91,3 +91,19 @@ def test_a_typed_thread_address_opens_that_thread_after_login(ui: UI, size: str)
     ui.tap("back", until=ui.heading("Meddelanden"))  # the inbox is below it on the stack
     ui.tap("back")
     ui.page.locator('[flt-semantics-identifier^="box-"]').first.wait_for(timeout=TIMEOUT)
+
+
+def test_the_browser_tab_and_the_web_manifest_say_skolhub(ui: UI) -> None:
+    """Web mode serves the app's own name, favicon and manifest icons, not Flet's defaults."""
+    import httpx
+
+    from tests.e2e.conftest import ROOT
+
+    ui.page.goto(ui.stack.app_url)
+    assert ui.page.title() == "Skolhub"
+    manifest = httpx.get(f"{ui.stack.app_url}/manifest.json", timeout=30).json()
+    assert manifest["name"] == manifest["short_name"] == "Skolhub"
+    for path in ("favicon.png", *(icon["src"] for icon in manifest["icons"])):
+        served = httpx.get(f"{ui.stack.app_url}/{path}", timeout=30)
+        assert served.status_code == 200 and served.content == (ROOT / "assets" / path).read_bytes(), path
+    assert httpx.get(f"{ui.stack.app_url}/logo.png", timeout=30).content == (ROOT / "assets" / "logo.png").read_bytes()
