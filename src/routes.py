@@ -23,6 +23,7 @@ from views.messages import MessagesScreen
 from views.notifications import NotificationsScreen
 from views.profile import ProfileScreen
 from views.redirect import RedirectHome
+from views.reset_password import ResetPasswordScreen
 from views.schedule import ScheduleScreen
 from views.settings import SettingsScreen
 from views.thread import ThreadScreen
@@ -30,6 +31,7 @@ from views.thread import ThreadScreen
 # Open without a session, logged in or not (the links in the emails).
 PUBLIC: list[Route] = [
     Route(path="/activate/:token", component=ActivateScreen),
+    Route(path="/reset-password/:token", component=ResetPasswordScreen),
 ]
 
 # Logged in: the home at the bottom of the stack, everything else above it.

@@ -30,17 +30,22 @@ def cli() -> None:
     args = parser.parse_args()
     os.environ.setdefault("FLET_WEB_NO_CDN", "1")
     os.environ.setdefault("FLET_SESSION_TIMEOUT", str(SESSION_TIMEOUT_SECONDS))
-    os.environ["FLET_FORCE_WEB_SERVER"] = "1"  # never try to open a desktop window or a browser
 
-    import flet as ft
+    import flet_web.fastapi as flet_fastapi
     import uvicorn
 
     from main import ASSETS_DIR, main
     from web_security import WebSecurityHeaders
 
-    # Flet's own web server as an ASGI app, wrapped for security headers (and without its
+    # flet's FastAPI app rather than ft.run: only it takes the name for the browser tab and the
+    # web manifest (the favicon, manifest.json and icons/ come from assets/, which flet serves
+    # before its own defaults). Wrapped for security headers (and without flet's
     # `Access-Control-Allow-Origin: *`); served by uvicorn the way Flet serves it.
-    app = ft.run(main, export_asgi_app=True, assets_dir=ASSETS_DIR, no_cdn=True)
+    app = flet_fastapi.FastAPI()
+    app.mount("/", flet_fastapi.app(
+        main, assets_dir=ASSETS_DIR, app_name="Skolhub", app_short_name="Skolhub",
+        app_description="Skolhub: news, schedule and messages from school and preschool", no_cdn=True,
+    ))
     print(f"App URL: http://{args.host}:{args.port}", flush=True)
     uvicorn.run(
         WebSecurityHeaders(app, os.environ.get("SKOLHUB_SERVER_URL", "")), host=args.host, port=args.port,

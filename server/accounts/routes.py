@@ -21,6 +21,7 @@ from server.accounts.schemas import (
     NewGuardianIn,
     PupilOut,
     ResetIn,
+    ResetLinkInfo,
     ResetRequestIn,
     SessionOut,
     UserOut,
@@ -70,6 +71,12 @@ def activate(token: str, body: ActivateIn, db: DbDep, settings: SettingsDep, clo
 def request_password_reset(body: ResetRequestIn, request: Request, db: DbDep, settings: SettingsDep, clock: ClockDep) -> Accepted:
     service.request_password_reset(db, settings, clock, body.identifier, client_address(request))
     return Accepted()
+
+
+@router.get("/password-resets/{token}", response_model=ResetLinkInfo, summary="Check a password-reset link before choosing a new password")
+def inspect_password_reset(token: str, db: DbDep, clock: ClockDep) -> ResetLinkInfo:
+    expires_at = service.inspect_password_reset(db, clock, token)
+    return ResetLinkInfo(expires_at=expires_at, min_password_length=service.MIN_PASSWORD, max_password_length=service.MAX_PASSWORD)
 
 
 @router.post("/password-resets/{token}", status_code=204, summary="Set a new password through a reset link")

@@ -55,6 +55,15 @@ class ResetRequestIn(BaseModel):
     identifier: str = Field(max_length=254, description="Username or email address")
 
 
+class ResetLinkInfo(BaseModel):
+    """What the app shows before the new password is chosen: until when the link works and the
+    server's rules for a password."""
+
+    expires_at: datetime
+    min_password_length: int
+    max_password_length: int
+
+
 class ResetIn(BaseModel):
     new_password: str = Field(max_length=1024)
 

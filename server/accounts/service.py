@@ -265,6 +265,12 @@ def request_password_reset(db: Session, settings: Settings, clock: Clock, identi
     db.commit()
 
 
+def inspect_password_reset(db: Session, clock: Clock, token: str) -> datetime:
+    """Until when a reset link works; an unknown, used or expired link says so (the app then
+    offers to send a new one)."""
+    return _valid_link(db, clock, token, OneTimeLinkPurpose.PASSWORD_RESET).expires_at
+
+
 def reset_password(db: Session, settings: Settings, clock: Clock, token: str, new_password: str) -> None:
     link = _valid_link(db, clock, token, OneTimeLinkPurpose.PASSWORD_RESET)
     check_password(new_password, "new_password")

@@ -107,4 +107,4 @@ def brand() -> ft.Control:
     """The Skolhub mark above the forms before login."""
     from components.theme import PURPLE
 
-    return ft.Row([ft.Icon(ft.Icons.SCHOOL, color=PURPLE, size=40), ft.Text("Skolhub", size=30, weight=ft.FontWeight.BOLD, color=PURPLE)])
+    return ft.Row([ft.Image(src="icon.png", width=40, height=40, exclude_from_semantics=True), ft.Text("Skolhub", size=30, weight=ft.FontWeight.BOLD, color=PURPLE)])

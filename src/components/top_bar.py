@@ -42,7 +42,7 @@ def top_bar(
         identifier="logo",
         button=True,
         content=ft.Container(
-            content=ft.Row([ft.Icon(ft.Icons.SCHOOL, color=ft.Colors.WHITE), ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)], spacing=6),
+            content=ft.Row([ft.Image(src="logo.png", width=26, height=26, exclude_from_semantics=True), ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)], spacing=6),
             on_click=on_home,
             tooltip=_("Skolhub, go to the start page"),
             padding=ft.Padding.symmetric(horizontal=8, vertical=4),

@@ -20,10 +20,10 @@ from pydantic import BaseModel
 from services.models import (
     AccountSettings,
     ActivationInfo,
-    Home,
     Me,
     NotificationCounts,
     NotificationPage,
+    ResetLinkInfo,
     SessionInfo,
     User,
 )
@@ -188,6 +188,13 @@ class ApiClient:
     async def request_password_reset(self, identifier: str) -> None:
         await self.request("POST", "/password-resets", json={"identifier": identifier}, create=True)
 
+    async def inspect_password_reset(self, token: str) -> ResetLinkInfo:
+        return await self.get_model(f"/password-resets/{token}", ResetLinkInfo)
+
+    async def reset_password(self, token: str, new_password: str) -> None:
+        """Sent once (a retry after a lost answer would meet a used link)."""
+        await self.request("POST", f"/password-resets/{token}", json={"new_password": new_password})
+
     async def change_username(self, new_username: str, current_password: str) -> User:
         response = await self.request("PUT", "/account/username", json={"new_username": new_username, "current_password": current_password})
         return User.model_validate(response.json())
@@ -200,12 +207,6 @@ class ApiClient:
 
     async def me(self) -> Me:
         return await self.get_model("/me", Me)
-
-    async def home(self, pupil_id: int) -> Home:
-        return await self.get_model(f"/children/{pupil_id}/home", Home)
-
-    async def settings(self) -> AccountSettings:
-        return await self.get_model("/me/settings", AccountSettings)
 
     async def update_settings(self, changes: dict[str, Any]) -> AccountSettings:
         response = await self.request("PATCH", "/me/settings", json=changes)

@@ -36,6 +36,14 @@ class ActivationInfo(_Model):
     expires_at: datetime
 
 
+class ResetLinkInfo(_Model):
+    """A password-reset link that still works, and the server's rules for the new password."""
+
+    expires_at: datetime
+    min_password_length: int
+    max_password_length: int
+
+
 class Child(_Model):
     id: int
     first_name: str

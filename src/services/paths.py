@@ -1,9 +1,15 @@
-"""Where the app keeps its data: FLET_APP_STORAGE_DATA in a built app, else a per-user folder."""
+"""Where the app keeps its data: SKOLHUB_APP_DATA_DIR (tests, the demo), FLET_APP_STORAGE_DATA
+in a built app, else the OS's per-user data folder (platformdirs: ~/.local/share on Linux,
+~/Library/Application Support on macOS, %LOCALAPPDATA% on Windows)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "skolhub"
 
 
 def data_dir() -> Path:
@@ -13,8 +19,7 @@ def data_dir() -> Path:
             path = Path(value)
             break
     else:
-        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        path = Path(base) / "skolhub"
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -102,10 +102,15 @@ async def state(net: RecordingTransport, cache: Cache, token_store: MemoryTokenS
 
 def activation_token(server: FastAPI, email: str) -> str:
     """The token from the activation email the server queued for `email`."""
+    return emailed_token(server, email, "/activate/")
+
+
+def emailed_token(server: FastAPI, email: str, prefix: str) -> str:
+    """The token of the last link starting with `prefix` the server queued for `email`."""
     from server.outbox.models import OutboxMessage
 
     with server.state.sessionmaker() as db:
         bodies = list(db.scalars(select(OutboxMessage.body).where(OutboxMessage.recipient == email).order_by(OutboxMessage.id)))
-    match = re.search(r"/activate/(\S+)", bodies[-1])
-    assert match, "no activation link in the email"
-    return match.group(1)
+    links = [m.group(1) for body in bodies for m in [re.search(re.escape(prefix) + r"(\S+)", body)] if m]
+    assert links, f"no {prefix} link in the email"
+    return links[-1]

@@ -1,15 +1,17 @@
 """Contract: home (R7), the bell and envelope (R8, R9), settings (R11–R14) and language (R12,
-R80) through the app's state object against the real server. Endpoints that have not landed
-on this branch yet make their test skip; the app itself shows them as "not available yet"."""
+R80) through the app's state object against the real server."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from services.api import ApiError, NotFound, ServerUnreachable
+from server.school.models import StaffRole
+from services.api import ApiError, ServerUnreachable
 from services.areas import BOX_KEYS, area_title
 from services.errors import error_message
 from services.state import route_for_notification
+from tests.app.conftest import SERVER_URL
 from tests.server.factories import PASSWORD
 
 
@@ -33,8 +35,7 @@ def _notify(server, pupil_id: int, area: str, title: str, key: str, link: str = 
 async def test_home_shows_the_selected_childs_boxes_as_the_server_says_R7(state, make):
     alva, bo = await _guardian_of_two(state, make)
     home = await state.load_home()
-    if home.unavailable:
-        pytest.skip("the home endpoint has not landed on this branch yet")
+    assert not home.unavailable
     assert home.value.pupil_id == alva.id
     assert {box.key for box in home.value.boxes} <= set(BOX_KEYS)
     assert all(area_title(box.key, state.i18n) != box.key for box in home.value.boxes)
@@ -43,18 +44,26 @@ async def test_home_shows_the_selected_childs_boxes_as_the_server_says_R7(state,
     assert state.peek_home().value.pupil_id == bo.id  # cached per child
 
 
-async def test_the_home_without_its_endpoint_is_unavailable_not_broken(state, make):
-    await _guardian_of_two(state, make)
+async def test_a_guardian_without_a_child_gets_an_unavailable_home_not_an_error(state, make, net):
+    make.guardian(username="ensam")
+    await state.login("ensam", PASSWORD)
+    sent = len(net.requests)
     home = await state.load_home()
-    assert home.value is not None or home.unavailable
+    assert home.unavailable and home.value is None and not home.offline
+    assert len(net.requests) == sent  # no child, nothing to ask the server
+
+
+async def test_a_home_the_server_does_not_have_is_unavailable_not_an_error(state, make):
+    alva, _bo = await _guardian_of_two(state, make)
+    from services.models import Home
+
+    loaded = await state.load("home", f"/children/{alva.id + 1000}/home", Home, pupil_id=alva.id + 1000)
+    assert loaded.unavailable and loaded.value is None and not loaded.offline
+    assert state.peek("home", Home, alva.id + 1000).value is None  # nothing cached for it
 
 
 async def test_the_bell_counts_new_items_for_the_selected_child_and_the_list_marks_them_seen_R8(state, make, server):
     alva, bo = await _guardian_of_two(state, make)
-    try:
-        await state.api.notification_counts()
-    except NotFound:
-        pytest.skip("notifications have not landed on this branch yet")
     _notify(server, alva.id, "information", "Julfest", "i1", "/children/{pupil_id}/information")
     _notify(server, alva.id, "calendar", "Utflykt", "c1")
     _notify(server, bo.id, "blog", "Nytt inlägg", "b1")
@@ -73,20 +82,34 @@ async def test_the_bell_counts_new_items_for_the_selected_child_and_the_list_mar
     assert await state.open_notification(item) == route_for_notification(item)
 
 
-async def test_the_envelope_counts_unread_messages_R9(state, make):
-    await _guardian_of_two(state, make)
-    try:
-        unread = await state.api.unread_messages()
-    except NotFound:
-        pytest.skip("messages have not landed on this branch yet")
-    assert unread == 0
+async def test_the_envelope_counts_unread_messages_R9(state, make, transport):
+    school = make.school()
+    alva = make.pupil(school.group, first="Alva")
+    make.guardian(alva, username="vera.v")
+    teacher = make.staff(school.unit, StaffRole.TEACHER, school.group, first="Tore", last="Lärare")
+    await state.login("vera.v", PASSWORD)
+    await state.refresh_counts()
+    assert state.unread_messages == 0
+
+    async with httpx.AsyncClient(transport=transport, base_url=SERVER_URL + "/api/v1") as staff:
+        sent = await staff.post("/staff/messages", headers=make.headers(teacher),
+                                json={"to_guardians_of_pupil": alva.id, "subject": "Utvecklingssamtal", "body": "Kan vi ses på tisdag?"})
+    assert sent.status_code == 201, sent.text
+    seen = []
+    state.subscribe(lambda: seen.append(state.unread_messages))
+    await state.refresh_counts()
+    assert state.unread_messages == 1 and seen == [1]  # the top bar is redrawn with the new count
+
+    thread = await state.load_thread(sent.json()["threads"][0]["id"])  # opening it marks it read
+    assert thread.value.subject == "Utvecklingssamtal"
+    await state.refresh_counts()
+    assert state.unread_messages == 0
 
 
 async def test_settings_show_the_address_read_only_and_change_email_and_phone_R11(state, make):
     await _guardian_of_two(state, make)
     loaded = await state.load_settings()
-    if loaded.unavailable:
-        pytest.skip("settings have not landed on this branch yet")
+    assert not loaded.unavailable
     assert loaded.value.personal.address_source == "population_register"
     updated = await state.save_contact("ny@example.test", "070-765 43 21")
     assert updated.personal.email == "ny@example.test"
@@ -102,8 +125,7 @@ async def test_settings_show_the_address_read_only_and_change_email_and_phone_R1
 
 async def test_privacy_and_push_choices_are_saved_R13_R14(state, make):
     await _guardian_of_two(state, make)
-    if (await state.load_settings()).unavailable:
-        pytest.skip("settings have not landed on this branch yet")
+    assert not (await state.load_settings()).unavailable
     await state.update_settings({"privacy": {"show_phone": True}, "push": {"blog": False}})
     again = await state.load_settings()
     assert again.value.privacy.show_phone is True
@@ -118,8 +140,7 @@ async def test_language_applies_at_once_and_is_saved_on_the_server_R12_R80(state
     assert seen and seen[0] == "en"  # every screen is redrawn before the server answers
     assert state.i18n.gettext("Messages") == "Messages"
     assert state.i18n.week_label(state.today()).startswith("week ")
-    if (await state.load_settings()).unavailable:
-        pytest.skip("settings have not landed on this branch yet")
+    assert not (await state.load_settings()).unavailable
     session = await state.api.current_session()
     assert session.user.language == "en"
 

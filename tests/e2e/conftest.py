@@ -4,6 +4,7 @@ subprocesses on free ports, driven by Playwright in Debian's Chromium. Nothing l
 from __future__ import annotations
 
 import email
+import email.policy
 import os
 import re
 import shutil
@@ -69,17 +70,22 @@ class Stack:
             return list(db.execute(query, params))
 
     def activation_link(self, recipient: str) -> str:
+        return self.emailed_link(recipient, "/activate/")
+
+    def emailed_link(self, recipient: str, kind: str) -> str:
+        """The newest link containing `kind` (e.g. "/reset-password/") emailed to `recipient`;
+        the worker sends what is queued first."""
         self.cli("worker", "--once")
         for path in sorted((self.folder / "email").glob("*.eml"), reverse=True):
-            message = email.message_from_bytes(path.read_bytes())
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)  # decodes quoted-printable
             if recipient not in (message["To"] or ""):
                 continue
-            body = message.get_body(preferencelist=("plain",)) if hasattr(message, "get_body") else message
-            text = body.get_content() if hasattr(body, "get_content") else str(body)
-            match = re.search(r"https?://\S+/activate/\S+", text)
+            body = message.get_body(preferencelist=("plain",))
+            text = body.get_content() if body is not None else ""
+            match = re.search(r"https?://\S+" + re.escape(kind) + r"\S+", text)
             if match:
                 return match.group(0)
-        raise AssertionError(f"no activation email to {recipient}")
+        raise AssertionError(f"no email with a {kind} link to {recipient}")
 
     def stop_server(self) -> None:
         if self.server.poll() is None:

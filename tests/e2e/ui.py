@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -14,6 +15,13 @@ from tests.e2e.conftest import DESKTOP, PHONE, Stack
 
 DEMO_PASSWORD = "skolhub-demo"
 TIMEOUT = 30_000
+
+
+def _plain(text: object) -> str:
+    """Composed characters, no zero-width marks, single spaces: what a person reads."""
+    composed = unicodedata.normalize("NFC", str(text))
+    visible = "".join(c for c in composed if unicodedata.category(c) != "Cf")  # zero-width marks
+    return re.sub(r"\s+", " ", visible).strip()
 
 
 class UI:
@@ -92,7 +100,7 @@ class UI:
         """What a screen reader gets from the node with this identifier (label and text)."""
         node = self.page.locator(f'[flt-semantics-identifier="{identifier}"]').first
         node.wait_for(timeout=TIMEOUT)
-        return str(node.evaluate(
+        return _plain(node.evaluate(
             "el => [el.getAttribute('aria-label'), el.innerText,"
             " ...Array.from(el.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))].filter(Boolean).join(' ')"
         ))

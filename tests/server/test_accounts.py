@@ -273,7 +273,12 @@ def test_password_reset_link_is_single_use_short_lived_and_revokes_sessions(clie
     old_session = {"Authorization": f"Bearer {_login(client, 'vera').json()['token']}"}
     client.post("/api/v1/password-resets", json={"identifier": "vera"})
     token = _reset_token(db, "vera@example.test")
+    checked = client.get(f"/api/v1/password-resets/{token}")
+    assert checked.status_code == 200
+    assert checked.json()["min_password_length"] == 10 and checked.json()["max_password_length"] >= 64
     assert client.post(f"/api/v1/password-resets/{token}", json={"new_password": NEW_PASSWORD}).status_code == 204
+    assert client.get(f"/api/v1/password-resets/{token}").json()["error"]["code"] == "link_used"
+    assert client.get("/api/v1/password-resets/not-a-token").json()["error"]["code"] == "link_invalid"
     assert client.post(f"/api/v1/password-resets/{token}", json={"new_password": NEW_PASSWORD}).json()["error"]["code"] == "link_used"
     assert client.get("/api/v1/me", headers=old_session).status_code == 401
     assert _login(client, "vera", NEW_PASSWORD).status_code == 200
@@ -281,6 +286,7 @@ def test_password_reset_link_is_single_use_short_lived_and_revokes_sessions(clie
     client.post("/api/v1/password-resets", json={"identifier": "vera"})
     late = _reset_token(db, "vera@example.test")
     clock.advance(minutes=settings.password_reset_valid_minutes)
+    assert client.get(f"/api/v1/password-resets/{late}").json()["error"]["code"] == "link_expired"
     assert client.post(f"/api/v1/password-resets/{late}", json={"new_password": NEW_PASSWORD + "!"}).json()["error"]["code"] == "link_expired"
 
 
