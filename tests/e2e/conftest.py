@@ -91,6 +91,27 @@ class Stack:
             self.server.terminate()
             self.server.wait(15)
 
+    def hang_server(self) -> None:
+        """The server stops answering but keeps its port (a hung process): SIGSTOP."""
+        import signal
+
+        self.server.send_signal(signal.SIGSTOP)
+
+    def resume_server(self) -> None:
+        import signal
+
+        self.server.send_signal(signal.SIGCONT)
+
+    def start_server(self) -> None:
+        """Start the API server again on the same port and database (after stop_server)."""
+        if self.server.poll() is None:
+            return
+        port = self.api_url.rsplit(":", 1)[1]
+        log = (self.folder / "server.log").open("a")
+        self.server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", port], env=self.env, cwd=ROOT,
+                                       stdout=log, stderr=subprocess.STDOUT)
+        wait_http(f"{self.api_url}/api/v1/health")
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -127,7 +148,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         wait_http(s.app_url)
         yield s
     finally:
-        for proc in (app, server):
+        if s.server.poll() is None:
+            s.resume_server()  # a stopped (SIGSTOP) process would not end on SIGTERM
+        for proc in (app, s.server):
             if proc.poll() is None:
                 proc.terminate()
                 try:
@@ -167,6 +190,7 @@ def browser(stack: Stack):  # type: ignore[no-untyped-def]
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=PHONE,
+            locale="sv-SE",  # a Swedish device: the login page follows the device's language (issue 16)
         )
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
         for page in context.pages:
