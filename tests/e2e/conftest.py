@@ -103,13 +103,15 @@ class Stack:
         self.server.send_signal(signal.SIGCONT)
 
     def start_server(self) -> None:
-        """Start the API server again on the same port and database (after stop_server)."""
+        """After stop_server(): the same server again (same port, same database), so the test
+        files after an offline test still have one."""
         if self.server.poll() is None:
             return
         port = self.api_url.rsplit(":", 1)[1]
         log = (self.folder / "server.log").open("a")
         self.server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", port], env=self.env, cwd=ROOT,
                                        stdout=log, stderr=subprocess.STDOUT)
+        log.close()
         wait_http(f"{self.api_url}/api/v1/health")
 
 
@@ -150,7 +152,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         if s.server.poll() is None:
             s.resume_server()  # a stopped (SIGSTOP) process would not end on SIGTERM
-        for proc in (app, s.server):
+        for proc in (s.app, s.server):
             if proc.poll() is None:
                 proc.terminate()
                 try:
@@ -198,6 +200,16 @@ def browser(stack: Stack):  # type: ignore[no-untyped-def]
         context.on("page", lambda page: check_accessibility_on_screenshots(page, stack.app_url))
         yield context
         context.close()
+
+
+@pytest.fixture(scope="module")
+def ui(browser, stack: Stack, screenshots: Path):  # type: ignore[no-untyped-def]
+    """The UI driver (tests/e2e/ui.py) on the one browser page, shared by a module's tests."""
+    from tests.e2e.ui import TIMEOUT, UI
+
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    return UI(page, stack, screenshots)
 
 
 @pytest.fixture(scope="session")
