@@ -9,3 +9,8 @@ SV = {
 }
 
 EN_OVERRIDES: dict[str, str] = {}
+SV.update({
+    "Unread": "Oläst",
+    "Read": "Läst",
+    "New": "Ny",
+})
