@@ -49,33 +49,39 @@ def top_bar(
     on_settings: Callable,  # type: ignore[type-arg]
 ) -> ft.AppBar:
     _ = gettext
-    # The name sits on the content of the tappable container, so the button node a screen reader
-    # lands on carries it once ("Skolhub, till startsidan"), not a wrapper (issue 16).
+    # Buttons a keyboard reaches (a tappable container is skipped by Tab), named by their own
+    # content ("Startsida Skolhub"), not by a wrapper (issue 16).
     logo = ft.Semantics(
         identifier="logo",
-        content=ft.Container(
-            content=ft.Semantics(label=_("Skolhub, go to the start page"), exclude_semantics=True, content=ft.Row(
-                [ft.Icon(ft.Icons.SCHOOL, color=ft.Colors.WHITE), ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)], spacing=6)),
+        content=ft.TextButton(
+            content=ft.Row(
+                [ft.Icon(ft.Icons.SCHOOL, color=ft.Colors.WHITE, semantics_label=_("Start page")),
+                 ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)],
+                spacing=6, tight=True),
             on_click=on_home,
             tooltip=ft.Tooltip(message=_("Skolhub, go to the start page"), exclude_from_semantics=True),
-            padding=ft.Padding.symmetric(horizontal=8, vertical=4),
         ),
     )
     bell_label = labels.bell_label(i18n, bell_count)
     mail_label = labels.envelope_label(i18n, unread_messages)
     names = guardian_name + (f" / {child_name}" if child_name else "")
     profile_content: ft.Control
+    # The name comes from the button's own content (an icon's label, a text), so it sits on the
+    # button node itself, once.
     if wide:
         profile_content = ft.Row(
-            [ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE), ft.Text(names, color=ft.Colors.WHITE)], spacing=4, tight=True
+            [ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE, semantics_label=_("My profile") + ":"), ft.Text(names, color=ft.Colors.WHITE)],
+            spacing=4, tight=True,
         )
     else:
-        profile_content = ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE)
+        profile_content = ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE, semantics_label=_("My profile") + f": {names}")
     profile = ft.Semantics(
         identifier="profile",
-        content=ft.Container(content=ft.Semantics(label=_("My profile") + f": {names}", exclude_semantics=True, content=profile_content),
-                             on_click=on_profile,
-                             tooltip=ft.Tooltip(message=_("My profile"), exclude_from_semantics=True), padding=8),
+        content=ft.TextButton(
+            content=profile_content,
+            on_click=on_profile,
+            tooltip=ft.Tooltip(message=_("My profile"), exclude_from_semantics=True),
+        ),
     )
     settings = named_icon_button(ft.Icons.SETTINGS, _("Settings"), "settings", on_settings)
     back = None

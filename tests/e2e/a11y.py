@@ -6,6 +6,8 @@ CDP `Accessibility.getFullAXTree`, and fail on:
 - an interactive node (button, link, text field, checkbox, radio, switch, tab, …) without a name
   (WCAG 4.1.2);
 - an image without a text alternative (1.1.1);
+- a screen without a heading and without a dialog (1.3.1, 2.4.6: every screen names itself
+  with `heading()`, a dialog with its title);
 - a text field that is empty while the screen shows text in it (1.3.1, 4.1.2): Flutter web
   exposes selectable text (`ft.Text(selectable=True)`) as a `<textarea>` whose value stays empty,
   so a screen reader hears "edit text" and nothing of the words. Seen in real trees (Flet 1.0.5,
@@ -171,6 +173,9 @@ def check_tree(nodes: list[dict[str, Any]], dom: _Dom, screen: str, viewport: st
                                            "focusable" if props.get("focusable") else ""))
         elif role in IMAGE_ROLES and not name:
             report.problems.append(Problem("image without a text alternative", role, _where(node, parents, dom, by_id)))
+    roles = {str(_value(n, "role") or "") for n in nodes if not n.get("ignored")}
+    if not roles & {"heading", "dialog", "alertdialog"}:
+        report.problems.append(Problem("screen without a heading", "screen", "", "mark its title with heading() (Semantics header=True)"))
     return report
 
 

@@ -154,6 +154,75 @@ def test_the_schedules_week_arrows_are_buttons_with_names(ui: UI) -> None:
     ui.shoot("a11y-schedule")
 
 
+CLIPPED = """(selector) => {
+  const out = [];
+  for (const box of document.querySelectorAll(selector)) {
+    const r = box.getBoundingClientRect();
+    for (const el of box.querySelectorAll('flt-semantics, span')) {
+      const c = el.getBoundingClientRect();
+      if (c.width === 0 || c.height === 0) continue;
+      if (c.bottom > r.bottom + 1 || c.right > r.right + 1 || c.left < r.left - 1 || c.top < r.top - 1)
+        out.push([box.getAttribute('flt-semantics-identifier'), (el.innerText || el.getAttribute('aria-label') || '').slice(0, 40),
+                  Math.round(c.bottom - r.bottom), Math.round(c.right - r.right)]);
+    }
+  }
+  return out;
+}"""
+
+
+def test_text_at_200_percent_is_not_clipped_on_a_phone(ui: UI) -> None:
+    """WCAG 1.4.4: the browser's text size at 200 % (Flutter web follows the root font size);
+    every box's words stay inside the box at 390×844."""
+    (_first_id, _first), (_second_id, second) = anna_children(ui.stack)[:2]
+    ui.tap("logo", until=ui.heading(second))
+    ui.page.locator('[flt-semantics-identifier^="box-"]').first.wait_for(timeout=TIMEOUT)
+    style = ui.page.add_style_tag(content="html { font-size: 32px !important; }")
+    try:
+        time.sleep(2)
+        assert ui.page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+        title = ui.heading(second)
+        assert (title.bounding_box() or {}).get("height", 0) > 40, "the text did not grow"
+        clipped = ui.page.evaluate(CLIPPED, '[flt-semantics-identifier^="box-"]')
+        assert clipped == [], clipped
+        wider = ui.page.evaluate("() => Array.from(document.querySelectorAll('flt-semantics')).filter(e => e.getBoundingClientRect().right > 391).length")
+        assert wider == 0
+        ui.shoot("a11y-home-text-200")
+    finally:
+        style.evaluate("e => e.remove()")
+        time.sleep(1)
+
+
+def test_focus_moves_in_the_order_the_home_is_read(ui: UI) -> None:
+    """WCAG 2.4.3: Tab goes left to right along the top bar, then through the boxes row by row."""
+    (_first_id, _first), (_second_id, second) = anna_children(ui.stack)[:2]
+    ui.heading(second).wait_for(timeout=TIMEOUT)
+    ui.page.set_viewport_size({"width": 1280, "height": 800})
+    time.sleep(1)
+    ui.page.mouse.click(640, 790)  # focus the page itself, nothing on it
+    stops: list[tuple[str, float, float]] = []
+    for _ in range(30):
+        ui.page.keyboard.press("Tab")
+        time.sleep(0.25)
+        stop = ui.page.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
+            const r = e.getBoundingClientRect(); return [(e.getAttribute('aria-label') || e.innerText || e.id).replace(/\\s+/g, ' '), r.top, r.left]; }""")
+        if not stop or (stops and stops[-1][0] == str(stop[0])[:40]):
+            continue
+        if stops and stops[0][0] == str(stop[0])[:40]:
+            break  # round again
+        stops.append((str(stop[0])[:40], float(stop[1]), float(stop[2])))
+    ui.page.set_viewport_size({"width": 390, "height": 844})
+    names = [name for name, _top, _left in stops]
+    assert "Startsida Skolhub" in names, stops  # every control of the top bar is reached by the keyboard
+    start = names.index("Startsida Skolhub")
+    stops = stops[start:] + stops[:start]  # one round, from the first control on the screen
+    names = names[start:] + names[:start]
+    assert any(n.startswith("Min profil") for n in names) and "Inställningar" in names, stops
+    assert len(stops) >= 8, stops
+    for (a, top_a, left_a), (b, top_b, left_b) in zip(stops, stops[1:], strict=False):
+        same_row = abs(top_a - top_b) < 24
+        assert (same_row and left_b > left_a) or (not same_row and top_b > top_a), f"{a!r} then {b!r}: {stops}"
+
+
 def test_offline_shows_within_10_s_of_a_hung_or_stopped_server_and_goes_within_10_s_of_its_return(ui: UI) -> None:
     (_first_id, _first), (_second_id, second) = anna_children(ui.stack)[:2]
     ui.tap("logo", until=ui.heading(second))

@@ -22,7 +22,7 @@ GOOD = """<main><h1>Meddelanden</h1>
 <input aria-invalid="false" aria-label="E-postadress" value="anna@example.org">
 <p>Hej! Matteboken ska med på fredag.</p></main>"""
 
-BAD = """<main><h1>Matteboken</h1>
+BAD = """<main><div>Matteboken</div>
 <div role="group" aria-label="Notiser: 5 nya"><div role="button" tabindex="0" flt-semantics-identifier="bell"></div></div>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" id="logo-image">
 <textarea disabled id="message-body"></textarea>
@@ -50,7 +50,8 @@ def test_an_unnamed_button_an_image_without_alt_and_empty_text_fields_fail_with_
         assert_accessible(page, "bad-screen")
     report = str(failed.value)
     print(report)
-    assert "screen 'bad-screen' at 390×844: 4 problem(s)" in report
+    assert "screen 'bad-screen' at 390×844: 5 problem(s)" in report
+    assert "screen without a heading" in report
     assert "interactive node without a name: button (identifier='bell', inside group 'Notiser: 5 nya')" in report
     assert "image without a text alternative: image (#logo-image" in report
     assert "text shown as an empty text field: textbox (#message-body" in report
