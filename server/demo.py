@@ -117,7 +117,7 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
         user = world.staff.get(username)
         if user is None:
             user = school.add_user(db, clock, UserKind.STAFF, first, last, personnummer=numbers.make(rng, rng.randint(1965, 1995)),
-                                   email=f"{username}@ekbacka.skolhub.invalid", language="sv")
+                                   email=f"{username}@ekbacka.example.org", language="sv")
             world.staff[username] = user
             if who:
                 login_for(user, username, who)
@@ -157,7 +157,7 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
         n = len(world.guardians) + 1
         user = school.add_user(
             db, clock, UserKind.GUARDIAN, first, surname, personnummer=numbers.make(rng, rng.randint(1975, 1992)),
-            email=f"{first.lower()}.{_ascii(surname)}{n}@example.invalid",
+            email=f"{first.lower()}.{_ascii(surname)}{n}@example.org",
             phone=f"+4670{rng.randint(1000000, 9999999)}" if phone else None, language=language,
         )
         world.guardians.append(user)

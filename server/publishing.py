@@ -127,6 +127,20 @@ def mark_item_read(db: Session, clock: Clock, user: User, pupil_id: int, item_ke
     )
 
 
+def mark_area_read(db: Session, clock: Clock, user: User, pupil_id: int, area: str, type_: str | None = None) -> None:
+    """A screen that shows an area's items as a list (files, links, absences, talk times) has
+    shown them: their notifications become read and seen, so the box and the bell go down
+    together (issue 16). A GET does this, so it first turns its read session into a writing one."""
+    for_writing(db)
+    now = clock.now()
+    query = update(Notification).where(
+        Notification.user_id == user.id, Notification.pupil_id == pupil_id, Notification.area == area, Notification.read_at.is_(None)
+    )
+    if type_ is not None:
+        query = query.where(Notification.type == type_)
+    db.execute(query.values(read_at=now, seen_at=func.coalesce(Notification.seen_at, now)))
+
+
 def unread_count(db: Session, user: User, pupil: Pupil, area: str) -> int:
     """A home box's number: the child's unread notifications in the area."""
     return area_count(db, user, pupil.id, area, unread=True)

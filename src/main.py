@@ -21,6 +21,7 @@ from app import App  # noqa: E402
 from components.store import Store  # noqa: E402
 from components.theme import PURPLE  # noqa: E402
 from services.cache import Cache  # noqa: E402
+from services.device import DevicePrefs, FileDevicePrefs, MemoryDevicePrefs  # noqa: E402
 from services.i18n import I18n  # noqa: E402
 from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
 from services.paths import data_dir, server_url  # noqa: E402
@@ -67,6 +68,56 @@ class BrowserTokenStore(MemoryTokenStore):
         self.page.run_task(self.prefs.remove, self.KEY)
 
 
+class BrowserDevicePrefs(MemoryDevicePrefs):
+    """Web mode: the login page's language and the last chosen child live in this browser's
+    storage (each browser is its own device); writes go out in the background."""
+
+    KEY = "skolhub.device"
+
+    def __init__(self, page: ft.Page) -> None:
+        super().__init__()
+        self.page = page
+        self.prefs = ft.SharedPreferences()
+
+    async def preload(self) -> None:
+        try:
+            raw = await asyncio.wait_for(self.prefs.get(self.KEY), timeout=5)
+            data = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except Exception:
+            log.info("browser storage not available; device preferences last as long as this page")
+            return
+        if isinstance(data, dict):
+            self.values.update({str(k): str(v) for k, v in data.items()})
+
+    def set(self, key: str, value: str) -> None:
+        super().set(key, value)
+        self.page.run_task(self.prefs.set, self.KEY, json.dumps(self.values, sort_keys=True))
+
+
+async def device_prefs_for(page: ft.Page) -> DevicePrefs:
+    if page.web:
+        prefs = BrowserDevicePrefs(page)
+        await prefs.preload()
+        return prefs
+    return FileDevicePrefs(data_dir() / "skolhub-device.json")
+
+
+async def device_locales(page: ft.Page) -> list[str]:
+    """The platform's preferred locales ("sv-SE", …), best first; none when it does not say."""
+    try:
+        info = await asyncio.wait_for(page.get_device_info(), timeout=5)
+    except Exception:
+        log.info("device info not available; the login page is in Swedish")
+        return []
+    return [_locale_tag(loc) for loc in (getattr(info, "locales", None) or [])]
+
+
+def _locale_tag(locale: object) -> str:
+    language = getattr(locale, "language_code", None) or str(locale)
+    country = getattr(locale, "country_code", None)
+    return f"{language}-{country}" if country else str(language)
+
+
 async def token_store_for(page: ft.Page) -> TokenStore:
     """Desktop and mobile: the OS keyring (or its 0600 file fallback). Web: the browser."""
     global _DESKTOP_STORE
@@ -108,7 +159,9 @@ def _collect_soon() -> None:
 
 async def main(page: ft.Page) -> None:
     folder = data_dir()
-    state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n())
+    state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n(),
+                     prefs=await device_prefs_for(page))
+    state.set_device_locales(await device_locales(page))
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
     store = Store(state, NotificationSync(state, notifier, interval=interval))
@@ -138,6 +191,7 @@ async def main(page: ft.Page) -> None:
 
     resized(None)
     page.on_resize = resized
+    page.on_locale_change = lambda e: state.set_device_locales([_locale_tag(loc) for loc in e.locales])
     page.on_close = closed
     page.render_views(App, store)
 

@@ -16,11 +16,13 @@ from server.absence.schemas import (
     StaffAbsenceIn,
 )
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
+from server.accounts.models import UserKind
 from server.deps import ClockDep, DbDep
 from server.errors import ERROR_RESPONSES, ApiError, not_found
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.notifications.service import area_count
+from server.publishing import mark_area_read
 from server.schedule.service import occurrence_id
 from server.school.models import StaffRole
 
@@ -87,9 +89,12 @@ def report_absence(
     summary="Earlier absences, reported and registered (R41, R46)",
 )
 def list_absences(
-    pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep
+    pupil_id: int, request: Request, principal: CurrentPrincipal, db: DbDep, clock: ClockDep
 ) -> Response:
     pupil = require_pupil(db, principal.user, pupil_id)
+    if principal.user.kind != UserKind.STAFF:
+        mark_area_read(db, clock, principal.user, pupil.id, "absence")  # the history shows them
+        db.commit()
     return cached_json(
         request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)])
     )
@@ -147,8 +152,9 @@ def register_absence(
 
 
 def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
-    """New school-registered absences: the unseen absence notifications for this child."""
-    return area_count(db, user, pupil.id, "absence", unread=False)
+    """New school-registered absences: the unread absence notifications for this child, like
+    every other box; the history screen marks them read (issue 16)."""
+    return area_count(db, user, pupil.id, "absence", unread=True)
 
 
 register_box("absence", 20, _absence_box)

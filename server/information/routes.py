@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
@@ -30,8 +30,7 @@ from server.information.schemas import (
     NewsOut,
     NewsPatch,
 )
-from server.notifications.models import Notification
-from server.publishing import author_names, mark_item_read, unread_count
+from server.publishing import author_names, mark_area_read, mark_item_read, unread_count
 from server.school.models import Group, Pupil
 from server.storage.models import StoredFile
 from server.storage.service import file_response
@@ -84,14 +83,7 @@ def link_out(link: InformationLink, *, staff: bool = False) -> LinkOut:
 
 
 def _mark_type_read(db: Session, clock: Clock, user: User, pupil: Pupil, type_: str) -> None:
-    for_writing(db)
-    now = clock.now()
-    db.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.pupil_id == pupil.id, Notification.area == "information",
-               Notification.type == type_, Notification.read_at.is_(None))
-        .values(read_at=now)
-    )
+    mark_area_read(db, clock, user, pupil.id, "information", type_)
     db.commit()
 
 

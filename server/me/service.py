@@ -90,6 +90,11 @@ def update_settings(db: Session, user: User, body: dict[str, Any]) -> None:
         raise bad_request("unknown_setting", f"There is no setting {key}.", key)
 
     new: dict[str, Any] = {}
+    # A form sends every field; a field the user did not touch (the value stored now) passes as
+    # it is, so an address accepted earlier never blocks saving another field.
+    for key in ("email", "phone"):
+        if key in changes and isinstance(changes[key], str) and getattr(user, key) is not None and changes[key].strip() == getattr(user, key):
+            del changes[key]
     if "email" in changes:
         email = changes["email"]
         if not isinstance(email, str) or not email.strip():

@@ -22,6 +22,7 @@ from server.deps import ClockDep, DbDep
 from server.errors import forbidden
 from server.home.boxes import register_box
 from server.http_cache import cached_json
+from server.publishing import mark_area_read
 from server.school.models import Pupil
 from server.talks import service
 from server.talks.models import TalkSeries, TalkTime
@@ -78,6 +79,8 @@ def child_talks(
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     if principal.user.kind == UserKind.STUDENT:
         raise forbidden(*STUDENT_REFUSAL)
+    mark_area_read(db, clock, principal.user, pupil.id, "talks")  # the published times are shown
+    db.commit()
     out = ChildTalksOut(
         series=[
             ChildTalkSeriesOut(

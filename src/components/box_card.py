@@ -30,7 +30,8 @@ def box_card(key: str, title: str, count: int, new_label: str, on_click: Callabl
         padding=ft.Padding.symmetric(horizontal=8, vertical=2),
         visible=count > 0,
     )
-    # The identifier is a stable test hook; the texts inside are what a screen reader reads.
+    # The identifier is a stable test hook; the texts inside are what a screen reader reads
+    # ("Information 1 ny"). No fixed height: at 200 % text the card grows instead of clipping.
     return ft.Semantics(
         identifier=f"box-{key}",
         col={"xs": 6, "sm": 4, "md": 3},
@@ -43,7 +44,6 @@ def box_card(key: str, title: str, count: int, new_label: str, on_click: Callabl
             bgcolor=PURPLE_LIGHT,
             border_radius=12,
             padding=14,
-            height=130,
             alignment=ft.Alignment.CENTER,
             on_click=on_click,
             ink=True,

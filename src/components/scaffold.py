@@ -81,6 +81,7 @@ def _bar(store: Any, back_from: str | None, home_data: Data[Any] | None) -> ft.A
 
     return top_bar(
         gettext=state.i18n.gettext,
+        i18n=state.i18n,
         guardian_name=guardian,
         child_name=child_name,
         bell_count=state.notification_count,

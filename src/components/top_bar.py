@@ -7,24 +7,35 @@ from collections.abc import Callable
 import flet as ft
 
 from components.theme import PURPLE
+from services import labels
+from services.i18n import I18n
 
 
-def _counted(icon: ft.IconData, count: int, label: str, identifier: str, on_click: Callable) -> ft.Control:  # type: ignore[type-arg]
+def named_icon_button(icon: ft.IconData, label: str, identifier: str, on_click: Callable, *,  # type: ignore[type-arg]
+                      color: str | None = ft.Colors.WHITE, badge: str | None = None) -> ft.Control:
+    """An icon button whose own node carries its name: the name on the icon (a tooltip or a
+    Semantics wrapper names only a wrapper, and the button a screen reader lands on stays
+    unnamed — issue 16); the tooltip is for the mouse only; a badge's digits are left out of the
+    name, which already says the number in words."""
     return ft.Semantics(
         identifier=identifier,
         content=ft.IconButton(
-            icon=icon,
-            icon_color=ft.Colors.WHITE,
-            tooltip=label,
-            badge=ft.Badge(label=str(count)) if count else None,
+            icon=ft.Icon(icon, semantics_label=label, color=color),
+            tooltip=ft.Tooltip(message=label, exclude_from_semantics=True),
+            badge=ft.Badge(label=ft.Semantics(exclude_semantics=True, content=ft.Text(badge))) if badge else None,
             on_click=on_click,
         ),
     )
 
 
+def _counted(icon: ft.IconData, count: int, label: str, identifier: str, on_click: Callable) -> ft.Control:  # type: ignore[type-arg]
+    return named_icon_button(icon, label, identifier, on_click, badge=str(count) if count else None)
+
+
 def top_bar(
     *,
     gettext: Callable[[str], str],
+    i18n: I18n,
     guardian_name: str,
     child_name: str | None,
     bell_count: int,
@@ -38,44 +49,44 @@ def top_bar(
     on_settings: Callable,  # type: ignore[type-arg]
 ) -> ft.AppBar:
     _ = gettext
+    # Buttons a keyboard reaches (a tappable container is skipped by Tab), named by their own
+    # content ("Startsida Skolhub"), not by a wrapper (issue 16).
     logo = ft.Semantics(
         identifier="logo",
-        button=True,
-        content=ft.Container(
-            content=ft.Row([ft.Image(src="logo.png", width=26, height=26, exclude_from_semantics=True), ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)], spacing=6),
+        content=ft.TextButton(
+            content=ft.Row(
+                [ft.Image(src="logo.png", width=26, height=26, semantics_label=_("Start page")),
+                 ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)],
+                spacing=6, tight=True),
             on_click=on_home,
-            tooltip=_("Skolhub, go to the start page"),
-            padding=ft.Padding.symmetric(horizontal=8, vertical=4),
+            tooltip=ft.Tooltip(message=_("Skolhub, go to the start page"), exclude_from_semantics=True),
         ),
     )
-    bell_label = _("Notifications") + (f": {bell_count} " + _("new") if bell_count else "")
-    mail_label = _("Messages") + (f": {unread_messages} " + _("unread") if unread_messages else "")
+    bell_label = labels.bell_label(i18n, bell_count)
+    mail_label = labels.envelope_label(i18n, unread_messages)
     names = guardian_name + (f" / {child_name}" if child_name else "")
     profile_content: ft.Control
+    # The name comes from the button's own content (an icon's label, a text), so it sits on the
+    # button node itself, once.
     if wide:
         profile_content = ft.Row(
-            [ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE), ft.Text(names, color=ft.Colors.WHITE)], spacing=4, tight=True
+            [ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE, semantics_label=_("My profile") + ":"), ft.Text(names, color=ft.Colors.WHITE)],
+            spacing=4, tight=True,
         )
     else:
-        profile_content = ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE)
+        profile_content = ft.Icon(ft.Icons.PERSON, color=ft.Colors.WHITE, semantics_label=_("My profile") + f": {names}")
     profile = ft.Semantics(
         identifier="profile",
-        label=_("My profile") + f": {names}",
-        button=True,
-        content=ft.Container(content=profile_content, on_click=on_profile, tooltip=_("My profile"), padding=8),
+        content=ft.TextButton(
+            content=profile_content,
+            on_click=on_profile,
+            tooltip=ft.Tooltip(message=_("My profile"), exclude_from_semantics=True),
+        ),
     )
-    settings = ft.Semantics(
-        identifier="settings",
-        label=_("Settings"),
-        button=True,
-        content=ft.IconButton(icon=ft.Icons.SETTINGS, icon_color=ft.Colors.WHITE, tooltip=_("Settings"), on_click=on_settings),
-    )
+    settings = named_icon_button(ft.Icons.SETTINGS, _("Settings"), "settings", on_settings)
     back = None
     if on_back is not None:
-        back = ft.Semantics(
-            identifier="back",
-            content=ft.IconButton(icon=ft.Icons.ARROW_BACK, icon_color=ft.Colors.WHITE, tooltip=_("Back"), on_click=on_back),
-        )
+        back = named_icon_button(ft.Icons.ARROW_BACK, _("Back"), "back", on_back)
     return ft.AppBar(
         leading=back,
         title=logo,

@@ -76,6 +76,9 @@ class Fetched:
 
 
 Sleep = Callable[[float], Awaitable[None]]
+# The health probe's deadline (seconds): with the sync loop's probe interval it bounds how long a
+# hung or stopped server goes unnoticed (issue 16: within 10 s).
+PROBE_TIMEOUT = 2.5
 
 
 class ApiClient:
@@ -95,6 +98,7 @@ class ApiClient:
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
+        self.probe_timeout = PROBE_TIMEOUT
         self._http = httpx.AsyncClient(base_url=self.base_url + API_PREFIX, transport=transport, timeout=timeout)
 
     async def aclose(self) -> None:
@@ -235,6 +239,19 @@ class ApiClient:
         response = await self.request("GET", "/messages/unread-count")
         return int(response.json().get("unread", 0))
 
+
+    # --- connectivity (issue 16: offline within seconds, not after four long timeouts) ------------
+
+    async def probe(self, timeout: float | None = None) -> bool:
+        """One GET of /health with a short deadline and no retries: True when the server answers.
+        The deadline is kept here too, so a server that accepts the connection and then hangs
+        is offline after `timeout` seconds whatever the transport does."""
+        timeout = timeout if timeout is not None else self.probe_timeout
+        try:
+            response = await asyncio.wait_for(self._http.get("/health", timeout=timeout), timeout)
+        except (httpx.TransportError, TimeoutError):
+            return False
+        return response.status_code < 500
 
 def _error_from(response: httpx.Response) -> ApiError:
     code, message, fields = f"http_{response.status_code}", "", None

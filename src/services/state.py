@@ -16,6 +16,8 @@ from pydantic import BaseModel, ValidationError
 from services.api import ApiClient, ApiError, NotFound, ServerUnreachable, SessionExpired
 from services.areas import box_path
 from services.cache import Cache
+from services.device import LOGIN_LANGUAGE, DevicePrefs, MemoryDevicePrefs, language_for_device, remember_child, remembered_child
+from services.device import login_language as device_login_language
 from services.i18n import I18n, normalize_language
 from services.models import (
     AccountSettings,
@@ -75,6 +77,7 @@ class AppState:
         now: Now = _utcnow,
         retries: int = 3,
         backoff: float = 0.25,
+        prefs: DevicePrefs | None = None,
     ) -> None:
         self.server_url = server_url.rstrip("/")
         self.cache = cache
@@ -89,6 +92,8 @@ class AppState:
         self.notification_count = 0
         self.unread_messages = 0
         self.settings: AccountSettings | None = None
+        self.prefs: DevicePrefs = prefs if prefs is not None else MemoryDevicePrefs()
+        self.device_language: str | None = None  # from the platform's locales (set_device_locales)
         self._listeners: list[Callable[[], None]] = []
 
     # --- change notification ------------------------------------------------------------------
@@ -155,6 +160,7 @@ class AppState:
         self.settings = None
         self.notification_count = 0
         self.unread_messages = 0
+        self.i18n.set_language(self.login_language())  # the device's, not the last user's
 
     async def logout(self) -> None:
         try:
@@ -191,6 +197,8 @@ class AppState:
         assert self.user is not None
         entry = self.cache.get(self.user.id, key, pupil_id)
         try:
+            if self.offline and not await self.api.probe():
+                raise ServerUnreachable("still offline")  # a quick answer, not four long timeouts
             fetched = await self.api.get_conditional(path, entry.etag if entry else None, params)
         except ServerUnreachable:
             self.set_offline(True)
@@ -228,7 +236,9 @@ class AppState:
         if not children:
             self.selected_child_id = None
         elif self.selected_child_id not in {c.id for c in children}:
-            self.selected_child_id = children[0].id
+            remembered = remembered_child(self.prefs, self.server_url, self.user.id) if self.user else None
+            ids = [c.id for c in children]
+            self.selected_child_id = remembered if remembered in ids else ids[0]
 
     @property
     def children(self) -> list[Child]:
@@ -241,6 +251,8 @@ class AppState:
     def select_child(self, pupil_id: int) -> None:
         if pupil_id in {c.id for c in self.children}:
             self.selected_child_id = pupil_id
+            if self.user is not None:
+                remember_child(self.prefs, self.server_url, self.user.id, pupil_id)
             self.notification_count = 0
             self.changed()
 
@@ -396,6 +408,35 @@ class AppState:
 
     async def change_password(self, current_password: str, new_password: str) -> int:
         return await self.api.change_password(current_password, new_password)
+
+
+    # --- device: login language and connectivity (issue 16) ---------------------------------------
+
+    def login_language(self) -> str:
+        return device_login_language(self.prefs, self.device_language)
+
+    def set_device_locales(self, locales: list[str] | str | None) -> None:
+        """The platform's preferred locales: the login page speaks the device's language until
+        someone picks one there."""
+        self.device_language = language_for_device(locales)
+        if self.user is None and self.i18n.language != self.login_language():
+            self.i18n.set_language(self.login_language())
+            self.changed()
+
+    def choose_login_language(self, language: str) -> None:
+        """The login page's switch: applied at once and remembered on this device."""
+        language = normalize_language(language)
+        self.prefs.set(LOGIN_LANGUAGE, language)
+        if self.i18n.language != language:
+            self.i18n.set_language(language)
+            self.changed()
+
+    async def check_connection(self) -> bool:
+        """A quick probe of the server (short timeout, one attempt): the offline banner follows
+        it within seconds of a hung or stopped server, and goes when the server answers."""
+        reachable = await self.api.probe()
+        self.set_offline(not reachable)
+        return reachable
 
 
 def route_for_notification(item: Notification) -> str:

@@ -15,13 +15,26 @@ from services.state import AppState
 log = logging.getLogger("skolhub.app.sync")
 
 
+# Between notification rounds the loop probes the server every few seconds (issue 16): a hung or
+# stopped server shows the offline banner within PROBE_INTERVAL + PROBE_TIMEOUT (< 10 s), and
+# while offline it probes every OFFLINE_PROBE_INTERVAL, so the banner goes soon after the server
+# returns (then a notification round runs at once).
+PROBE_INTERVAL = 5.0
+OFFLINE_PROBE_INTERVAL = 2.0
+
+
 class NotificationSync:
-    def __init__(self, state: AppState, notifier: Notifier, interval: float = 30.0) -> None:
+    def __init__(self, state: AppState, notifier: Notifier, interval: float = 30.0, *,
+                 probe_interval: float = PROBE_INTERVAL, offline_probe_interval: float = OFFLINE_PROBE_INTERVAL) -> None:
         self.state = state
         self.notifier = notifier
         self.interval = interval
+        self.probe_interval = probe_interval
+        self.offline_probe_interval = offline_probe_interval
         self._baselined: set[int] = set()
         self._task: asyncio.Task[None] | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._back_online = asyncio.Event()
 
     async def _push_settings(self) -> Push:
         try:
@@ -65,6 +78,7 @@ class NotificationSync:
         return shown
 
     async def run(self) -> None:
+        """Notification rounds every `interval`; a return from offline starts one at once."""
         while self.state.user is not None:
             try:
                 await self.run_once()
@@ -73,13 +87,36 @@ class NotificationSync:
                 return
             except Exception:
                 log.exception("notification sync round failed")
-            await asyncio.sleep(self.interval)
+            self._back_online.clear()
+            try:
+                await asyncio.wait_for(self._back_online.wait(), self.interval)
+            except TimeoutError:
+                pass
+
+    async def watch_connection(self) -> None:
+        """Its own loop, so a round stuck on a hung server never delays the banner."""
+        while self.state.user is not None:
+            was_offline = self.state.offline
+            await asyncio.sleep(self.offline_probe_interval if was_offline else self.probe_interval)
+            if self.state.user is None:
+                return
+            try:
+                reachable = await self.state.check_connection()
+            except Exception:
+                log.exception("connection probe failed")
+                continue
+            if was_offline and reachable:
+                self._back_online.set()
 
     def start(self) -> None:
+        loop = asyncio.get_running_loop()
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self.run())
+            self._task = loop.create_task(self.run())
+        if self._watch is None or self._watch.done():
+            self._watch = loop.create_task(self.watch_connection())
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self._watch):
+            if task is not None:
+                task.cancel()
+        self._task = self._watch = None

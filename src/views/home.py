@@ -9,6 +9,7 @@ from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold
 from components.store import go, use_store
 from services.areas import area_title, box_path
+from services.labels import box_badge
 from services.models import Home
 
 
@@ -38,7 +39,7 @@ def HomeScreen() -> ft.View:
     else:
         cards = []
         for box in data.value.boxes:
-            new_label = i18n.ngettext("{n} new", "{n} new", box.count).format(n=box.count)
+            new_label = box_badge(i18n, box.key, box.count)
             cards.append(box_card(box.key, area_title(box.key, i18n, child.unit_kind), box.count, new_label, _opener(box_path(box.key))))
         controls.append(ft.ResponsiveRow(cards, spacing=12, run_spacing=12))
     return scaffold(controls, data=data, fetched_at=state.peek_me_fetched_at(), back=False)

@@ -58,7 +58,7 @@ def LoginScreen() -> ft.View:
             set_notice(_("If the account exists, we have sent a link to choose a new password."))
 
     async def change_language(e: ft.Event[ft.RadioGroup]) -> None:
-        await state.set_language(e.control.value or "sv")
+        state.choose_login_language(e.control.value or "sv")  # remembered on this device
 
     controls: list[ft.Control] = [brand(), heading(_("Log in"))]
     if notice:

@@ -38,7 +38,8 @@ def MessagesScreen() -> ft.View:
                     identifier=f"thread-{thread.id}",
                     button=True,
                     content=ft.ListTile(
-                        leading=ft.Icon(ft.Icons.MAIL if thread.unread else ft.Icons.MAIL_OUTLINE, color=PURPLE),
+                        leading=ft.Icon(ft.Icons.MAIL if thread.unread else ft.Icons.MAIL_OUTLINE, color=PURPLE,
+                                        semantics_label=_("Unread") if thread.unread else _("Read")),
                         title=ft.Text(thread.subject, weight=ft.FontWeight.BOLD if thread.unread else None),
                         subtitle=ft.Text(f"{names} · {state.i18n.datetime(thread.last_message_at)}\n{thread.last_preview}"),
                         on_click=opener(thread.id),

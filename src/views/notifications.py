@@ -41,7 +41,8 @@ def NotificationsScreen() -> ft.View:
                     identifier=f"notification-{item.id}",
                     button=True,
                     content=ft.ListTile(
-                        leading=ft.Icon(BOX_ICONS.get(item.area, ft.Icons.MAIL if item.area == "messages" else ft.Icons.NOTIFICATIONS), color=PURPLE),
+                        leading=ft.Icon(BOX_ICONS.get(item.area, ft.Icons.MAIL if item.area == "messages" else ft.Icons.NOTIFICATIONS), color=PURPLE,
+                                        semantics_label=_("Read") if item.read else _("New")),
                         title=ft.Text(item.title, weight=None if item.read else ft.FontWeight.BOLD),
                         subtitle=ft.Text(f"{area_title(item.area, state.i18n)} · {state.i18n.datetime(item.created_at)}"),
                         on_click=opener(item),

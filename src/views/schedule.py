@@ -12,6 +12,7 @@ from components.data import data_states, use_loaded
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
 from components.theme import PURPLE
+from components.top_bar import named_icon_button
 from services.models import ScheduleWeek
 from services.state import iso_week, week_monday
 
@@ -41,13 +42,11 @@ def ScheduleScreen() -> ft.View:
 
     header = ft.Row(
         [
-            ft.Semantics(identifier="previous-week", content=ft.IconButton(
-                icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=shift(-1))),
+            named_icon_button(ft.Icons.CHEVRON_LEFT, _("Previous week"), "previous-week", shift(-1), color=None),
             ft.Semantics(identifier="week-label", content=ft.Text(
                 f"{i18n.week_label(monday)} · {i18n.date_short(monday)} – {i18n.date_short(monday + timedelta(days=4))}",
                 weight=ft.FontWeight.W_600)),
-            ft.Semantics(identifier="next-week", content=ft.IconButton(
-                icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=shift(1))),
+            named_icon_button(ft.Icons.CHEVRON_RIGHT, _("Next week"), "next-week", shift(1), color=None),
         ],
         wrap=True,
     )

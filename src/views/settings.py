@@ -81,6 +81,7 @@ def SettingsScreen() -> ft.View:
     if personal is not None:
         controls.append(ft.Text(f"{personal.first_name} {personal.last_name}", size=16))
         address = personal.address.lines() if personal.address else []
+        address_text = "\n".join(address) if address else _("No address registered")
         controls.append(
             ft.Semantics(
                 identifier="address",
@@ -88,7 +89,7 @@ def SettingsScreen() -> ft.View:
                     content=ft.Column(
                         [
                             ft.Text(_("Address"), weight=ft.FontWeight.W_600),
-                            ft.Text("\n".join(address) if address else _("No address registered"), selectable=True),
+                            ft.Text(address_text, selectable=True, semantics_label=address_text),  # read as text
                             ft.Text(
                                 _("The address comes from the population register (Skatteverket) in a transfer every night. "
                                   "An address typed here would be overwritten the next day, so it cannot be changed here."),

@@ -36,7 +36,7 @@ def ThreadScreen() -> ft.View:
                 ft.Container(
                     content=ft.Column([
                         ft.Text(f"{msg.author.name if msg.author else '–'} · {state.i18n.datetime(msg.sent_at)}", weight=ft.FontWeight.W_600),
-                        ft.Text(msg.body, selectable=True),
+                        ft.Text(msg.body, selectable=True, semantics_label=msg.body),  # read as text, not as an empty field
                     ]),
                     padding=12,
                     border_radius=8,

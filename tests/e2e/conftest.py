@@ -1,5 +1,10 @@
 """Browser tests: the real server (uvicorn) and the real app (Flet, web mode, no CDN) as
-subprocesses on free ports, driven by Playwright in Debian's Chromium. Nothing leaves 127.0.0.1."""
+subprocesses on free ports, driven by Playwright in Debian's Chromium. Nothing leaves 127.0.0.1.
+
+Every screenshot of an app page runs the accessibility check first (tests/e2e/a11y.py): an
+unnamed control, an image without a text alternative or text shown as an empty text field fails
+the test with a report of the offending nodes. Call `assert_accessible(page, name)` directly for
+a screen a test does not save."""
 
 from __future__ import annotations
 
@@ -92,6 +97,17 @@ class Stack:
             self.server.terminate()
             self.server.wait(15)
 
+    def hang_server(self) -> None:
+        """The server stops answering but keeps its port (a hung process): SIGSTOP."""
+        import signal
+
+        self.server.send_signal(signal.SIGSTOP)
+
+    def resume_server(self) -> None:
+        import signal
+
+        self.server.send_signal(signal.SIGCONT)
+
     def start_server(self) -> None:
         """After stop_server(): the same server again (same port, same database), so the test
         files after an offline test still have one."""
@@ -143,6 +159,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         wait_http(s.app_url)
         yield s
     finally:
+        if s.server.poll() is None:
+            s.resume_server()  # a stopped (SIGSTOP) process would not end on SIGTERM
         for proc in (s.app, s.server):
             if proc.poll() is None:
                 proc.terminate()
@@ -154,6 +172,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         app_log.close()
 
 
+def check_accessibility_on_screenshots(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Every screenshot of an app page first runs the accessibility check (tests/e2e/a11y.py,
+    issue 16) on what the page shows, so each screen a test saves is checked at the size it is
+    saved at, in every e2e file, without the test asking. `page.screenshot(..., a11y=False)`
+    skips it (the failure hook below does, to keep the picture of a failure)."""
+    from tests.e2e.a11y import assert_accessible
+
+    if getattr(page, "_skolhub_a11y", False):
+        return
+    original = page.screenshot
+
+    def screenshot(*args, a11y: bool = True, **kwargs):  # type: ignore[no-untyped-def]
+        if a11y and page.url.startswith(app_url):
+            path = kwargs.get("path") or (args[0] if args else None)
+            assert_accessible(page, Path(str(path)).stem if path else page.url.removeprefix(app_url) or "/")
+        return original(*args, **kwargs)
+
+    page.screenshot = screenshot
+    page._skolhub_a11y = True
+
+
 @pytest.fixture(scope="session")
 def browser(stack: Stack):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
@@ -162,8 +201,12 @@ def browser(stack: Stack):  # type: ignore[no-untyped-def]
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=PHONE,
+            locale="sv-SE",  # a Swedish device: the login page follows the device's language (issue 16)
         )
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+        for page in context.pages:
+            check_accessibility_on_screenshots(page, stack.app_url)
+        context.on("page", lambda page: check_accessibility_on_screenshots(page, stack.app_url))
         yield context
         context.close()
 
@@ -196,7 +239,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
         if ui is not None:
             try:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                ui.page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name}.png"))
+                try:
+                    ui.page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name}.png"), a11y=False)
+                except TypeError:  # a page not made by the browser fixture
+                    ui.page.screenshot(path=str(SCREENSHOTS / f"failed-{item.name}.png"))
                 tree = ui.page.locator("flt-semantics-host").evaluate("e => e.outerHTML")
                 (SCREENSHOTS / f"failed-{item.name}.html").write_text(re.sub(r' style="[^"]*"', "", tree))
             except Exception:

@@ -119,7 +119,7 @@ def test_guardians_and_the_student_are_notified_at_the_first_and_at_more_than_on
     for user in (mother, father, no_mobile, student):
         assert feed(client, make, user) == [first, multiple]
     assert feed(client, make, teacher) == []
-    # The home box counts the unseen absence notifications.
+    # The home box counts the unread absence notifications.
     from server.home.boxes import BOXES
     from server.school.models import Pupil
 

@@ -37,3 +37,27 @@ def test_demo_addresses_come_through_the_population_register_import(client, app,
     assert anna.first_name == "Anna"
     student = client.post("/api/v1/auth/login", json={"username": "elsa.nyberg", "password": DEMO_PASSWORD}).json()["token"]
     assert client.get("/api/v1/me/settings", headers={"Authorization": f"Bearer {student}"}).json()["personal"]["address"]["city"] == "EKBACKA"
+
+
+def test_demo_emails_and_phones_pass_the_servers_own_validation_and_a_demo_guardian_can_save_a_phone(client, app, clock, settings):
+    """Issue 16: the seeded `…@example.invalid` addresses were refused by the settings form, so a
+    demo guardian could not save a phone number."""
+    from server.accounts.models import User
+    from server.validation import clean_email, clean_mobile
+
+    with app.state.sessionmaker() as db:
+        seed_demo(db, clock, settings)
+        db.commit()
+        contacts = [(u.email, u.phone) for u in db.query(User).all()]
+    assert sum(1 for email, _ in contacts if email) > 50
+    for email, phone in contacts:
+        if email:
+            assert clean_email(email) == email
+        if phone:
+            assert clean_mobile(phone) == phone
+    token = client.post("/api/v1/auth/login", json={"username": "anna.lindqvist", "password": DEMO_PASSWORD}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    personal = client.get("/api/v1/me/settings", headers=headers).json()["personal"]
+    saved = client.patch("/api/v1/me/settings", json={"personal": {"email": personal["email"], "phone": "070-765 43 21"}}, headers=headers)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["personal"] == {**personal, "phone": "+46707654321"}

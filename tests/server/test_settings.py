@@ -99,3 +99,20 @@ def test_language_privacy_and_push_choices_are_kept(client, make):
 
 def test_settings_need_a_signed_in_user(client):
     assert client.get("/api/v1/me/settings").status_code == 401
+
+
+def test_an_untouched_field_passes_as_stored_while_a_changed_one_is_validated(client, make, app):
+    """Issue 16: a form sends every field; the one the user did not touch must not block saving."""
+    from server.accounts.models import User
+
+    school = make.school()
+    guardian = make.guardian(make.pupil(school.group), email="vera@example.org", phone="+46701234567")
+    with app.state.sessionmaker() as db:  # an address stored before today's validation rules
+        db.get(User, guardian.id).email = "vera@old-school.invalid"
+        db.commit()
+    headers = make.headers(guardian)
+    ok = client.patch("/api/v1/me/settings", json={"email": "vera@old-school.invalid", "phone": "070-765 43 21"}, headers=headers)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["personal"]["email"] == "vera@old-school.invalid" and ok.json()["personal"]["phone"] == "+46707654321"
+    changed = client.patch("/api/v1/me/settings", json={"email": "vera@other.invalid"}, headers=headers)
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "invalid_email"
