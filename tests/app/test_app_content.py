@@ -330,3 +330,16 @@ def test_a_downloads_name_comes_from_content_disposition_without_folders():
     assert filename_from_disposition('inline; filename="schema-2026-W49.pdf"', "x.pdf") == "schema-2026-W49.pdf"
     assert filename_from_disposition("attachment; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd", "x.pdf") == "passwd"
     assert filename_from_disposition(None, "fallback.pdf") == "fallback.pdf"
+
+
+def test_a_content_notification_opens_its_item_R51():
+    from services.content_routes import content_route
+
+    assert content_route("/children/7/information/news/12") == "/information/news/12"
+    assert content_route("/children/7/calendar/3") == "/calendar/3"
+    assert content_route("/children/7/blog/9?x=1") == "/blog/9"
+    assert content_route("/children/7/planning/4") == "/planning/4"
+    assert content_route("/children/7/information/files/2") == "/information"
+    assert content_route("/children/7/information/links") == "/information"
+    assert content_route("/messages/threads/5") is None
+    assert content_route(None) is None
