@@ -1,5 +1,5 @@
 """Which app screen a content notification opens (R51): the item itself where it has a screen
-of its own, e.g. the server's "/children/7/information/news/12" → "/information/news/12"."""
+of its own, e.g. the server's "/children/7/information/news/12" → "/information/12" (routes.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def content_route(link: str | None) -> str | None:
     path = (link or "").strip().split("?", 1)[0].rstrip("/")
     item = _ITEM.match(path)
     if item:
-        return f"/{item.group(1)}/{item.group(2)}"
+        area = item.group(1).split("/", 1)[0]  # a news item is /information/<id>
+        return f"/{area}/{item.group(2)}"
     area = _AREA.match(path)
     if area:
         return f"/{area.group(1)}"

@@ -335,7 +335,7 @@ def test_a_downloads_name_comes_from_content_disposition_without_folders():
 def test_a_content_notification_opens_its_item_R51():
     from services.content_routes import content_route
 
-    assert content_route("/children/7/information/news/12") == "/information/news/12"
+    assert content_route("/children/7/information/news/12") == "/information/12"
     assert content_route("/children/7/calendar/3") == "/calendar/3"
     assert content_route("/children/7/blog/9?x=1") == "/blog/9"
     assert content_route("/children/7/planning/4") == "/planning/4"
@@ -343,3 +343,10 @@ def test_a_content_notification_opens_its_item_R51():
     assert content_route("/children/7/information/links") == "/information"
     assert content_route("/messages/threads/5") is None
     assert content_route(None) is None
+
+    from services.models import Notification
+    from services.state import route_for_notification
+
+    news = Notification(id=1, pupil_id=7, area="information", type="news_published", title="Lucia",
+                        link="/children/7/information/news/12", created_at="2026-11-30T07:00:00Z")
+    assert route_for_notification(news) == "/information/12"
