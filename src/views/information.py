@@ -31,7 +31,9 @@ def InformationScreen() -> ft.View:
         content=ft.TabBar(tabs=[ft.Tab(label=_("News")), ft.Tab(label=_("Files")), ft.Tab(label=_("Links"))], scrollable=False),
     )
     body = NewsTab() if tab == 0 else FilesTab() if tab == 1 else LinksTab()
-    return scaffold([heading(_("Information")), tabs, body])
+    service = content_service(store.state)
+    shown = (service.peek_news, service.peek_files, service.peek_links)[tab]()  # for "senast uppdaterad" offline
+    return scaffold([heading(_("Information")), tabs, body], fetched_at=shown.fetched_at)
 
 
 @ft.component

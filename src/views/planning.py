@@ -94,12 +94,16 @@ def PlanScreen() -> ft.View:
         if status[0]:
             controls.append(message(status[0], "plan-status", error=status[1]))
         for attachment in plan.attachments:
-            controls.append(ft.Row([
-                ft.Icon(ft.Icons.ATTACH_FILE),
-                ft.Text(f"{attachment.file_name} · {human_size(attachment.size, _)}", expand=True),
-                ft.Semantics(identifier=f"attachment-download-{attachment.id}", content=ft.FilledTonalButton(
-                    content=ft.Text(_("Download")), icon=ft.Icons.DOWNLOAD, on_click=downloader(attachment),
-                    tooltip=_("Download {name}").format(name=attachment.file_name),
-                )),
-            ], wrap=True))
+            controls.append(item_card(
+                [
+                    ft.Row([ft.Icon(ft.Icons.ATTACH_FILE, size=18),
+                            ft.Text(attachment.file_name, weight=ft.FontWeight.W_600, expand=True)]),
+                    meta(human_size(attachment.size, _)),
+                    ft.Row([ft.Semantics(identifier=f"attachment-download-{attachment.id}", content=ft.FilledTonalButton(
+                        content=ft.Text(_("Download")), icon=ft.Icons.DOWNLOAD, on_click=downloader(attachment),
+                        tooltip=_("Download {name}").format(name=attachment.file_name),
+                    ))]),
+                ],
+                label=attachment.file_name, identifier=f"attachment-{attachment.id}",
+            ))
     return scaffold(controls, data=data)
