@@ -113,7 +113,7 @@ def CalendarScreen() -> ft.View:
             state_text = ""
             if entry.is_survey and entry.answered:
                 state_text = _("Answered")
-                marks.append(ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, size=16, color="#2E7D32"), ft.Text(state_text, size=13)], spacing=4))
+                marks.append(ft.Row([ft.Icon(ft.Icons.CHECK_CIRCLE, size=16, color="#2E7D32"), ft.Text(state_text, size=13)], spacing=4, tight=True))
             elif entry.is_survey and entry.answerable:
                 state_text = _("Not answered")
                 marks.append(ft.Text(state_text, size=13, italic=True))

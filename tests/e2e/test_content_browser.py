@@ -24,6 +24,7 @@ from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI
 
 pytestmark = pytest.mark.e2e
 GUARDIAN = "anna.lindqvist"
+OPENED: dict[str, dict] = {}  # what an earlier test opened, for the offline test at the end
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,11 @@ def children(stack: Stack) -> dict[str, tuple[int, str]]:
         "JOIN user_account u ON u.id = g.guardian_id JOIN unit un ON un.id = p.unit_id WHERE u.username = ?", GUARDIAN,
     )
     return {kind: (pid, name) for pid, name, kind in rows}
+
+
+def bell_count(ui: UI) -> int:
+    match = re.search(r"(\d+) nya?", ui.said("bell"))
+    return int(match.group(1)) if match else 0
 
 
 def box_count(ui: UI, key: str) -> int:
@@ -85,7 +91,7 @@ def test_login_as_the_guardian(ui: UI) -> None:
 def test_opening_a_new_news_item_lowers_the_information_box_R50_R51(ui: UI, api) -> None:  # type: ignore[no-untyped-def]
     pid, name = children(ui.stack)["school"]
     time.sleep(1.5)  # the fresh counts replace the cached ones
-    before = box_count(ui, "information")
+    before, bell_before = box_count(ui, "information"), bell_count(ui)
     assert before >= 1, "the demo has a new Information item for the 2A pupil"
     news = api.get(f"/children/{pid}/information/news").json()["items"]
     unread_keys = {row[0] for row in ui.stack.sql(
@@ -100,11 +106,13 @@ def test_opening_a_new_news_item_lowers_the_information_box_R50_R51(ui: UI, api)
     ui.tap(f"news-{new_item['id']}", until=ui.heading(new_item["title"]))
     ui.text(new_item["body"][:40])
     ui.shoot("information-news-item")
+    OPENED["news"] = new_item
     ui.tap("logo", until=ui.heading(name))
     deadline = time.monotonic() + 20
     while box_count(ui, "information") != before - 1 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert box_count(ui, "information") == before - 1
+    assert bell_count(ui) < bell_before  # the bell's item for it is read (and seen) too
 
 
 def test_a_file_downloads_with_its_real_name_and_bytes_R50(ui: UI, api) -> None:  # type: ignore[no-untyped-def]
@@ -269,3 +277,25 @@ def test_a_lesson_shows_its_detail_and_the_week_prints_as_pdf_R35(ui: UI, api) -
     for subject in {lesson["subject"] for lesson in lessons}:
         assert subject in " ".join(text.split()), subject
     ui.shoot("schedule-printed")
+
+
+def test_offline_the_content_is_read_from_the_cache_with_when_it_was_fetched_R81(ui: UI) -> None:
+    pid, name = children(ui.stack)["school"]
+    news = OPENED["news"]
+    ui.tap("logo", until=ui.heading(name))
+    ui.stack.stop_server()
+    try:
+        ui.tap("box-information", until=ui.page.locator('[flt-semantics-identifier="offline-banner"]').first)
+        assert re.search(r"Offline – senast uppdaterad \d+", ui.said("offline-banner"))
+        ui.page.locator(f'[flt-semantics-identifier="news-{news["id"]}"]').wait_for(timeout=TIMEOUT)
+        ui.tap(f"news-{news['id']}", until=ui.heading(news["title"]))
+        ui.text(news["body"][:40])
+        assert "senast uppdaterad" in ui.said("offline-banner")
+        ui.shoot("offline-information-news-item")
+        ui.tap("back", until=ui.heading("Information"))
+        ui.tap("logo", until=ui.heading(name))
+        ui.tap("box-calendar", until=ui.heading("Kalender"))
+        ui.page.locator('[flt-semantics-identifier^="entry-"]').first.wait_for(timeout=TIMEOUT)
+        ui.shoot("offline-calendar")
+    finally:
+        ui.stack.start_server()
