@@ -41,17 +41,32 @@ async def save_download(downloaded: Downloaded) -> str | None:
     """Hand the file to the device under its real name: in the browser a download, on a phone
     the system's save sheet, on a desktop a save dialog. Answers the saved path where the
     platform tells it (desktop), else None."""
-    picker = ft.FilePicker()
+    picker = _page_service("_skolhub_file_picker", ft.FilePicker)
     return await picker.save_file(file_name=downloaded.file_name, src_bytes=downloaded.data)
 
 
 async def open_outside(url: str) -> None:
     """A link opens outside the app: the phone's browser, a new browser tab."""
-    await ft.UrlLauncher().launch_url(url, mode=ft.LaunchMode.EXTERNAL_APPLICATION)
+    launcher = _page_service("_skolhub_url_launcher", ft.UrlLauncher)
+    await launcher.launch_url(url, mode=ft.LaunchMode.EXTERNAL_APPLICATION)
 
 
 async def copy_text(text: str) -> None:
-    await ft.Clipboard().set(text)
+    await _page_service("_skolhub_clipboard", ft.Clipboard).set(text)
+
+
+def _page_service(name: str, kind: type[Any]) -> Any:
+    """One service of a kind per page (constructing a service registers it with the page, so a
+    new one per tap would pile up for the whole session)."""
+    page = ft.context.page
+    service = getattr(page, name, None)
+    if service is None:
+        service = kind()
+        try:
+            setattr(page, name, service)
+        except (AttributeError, TypeError):
+            log.debug("page keeps no attribute %s; a new service each time", name)
+    return service
 
 
 def item_card(
