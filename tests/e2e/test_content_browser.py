@@ -279,6 +279,21 @@ def test_a_lesson_shows_its_detail_and_the_week_prints_as_pdf_R35(ui: UI, api) -
     ui.shoot("schedule-printed")
 
 
+def test_a_content_notification_opens_its_item_R51(ui: UI) -> None:
+    pid, name = children(ui.stack)["school"]
+    rows = ui.stack.sql(
+        "SELECT n.id, n.title, n.link FROM notification n JOIN user_account u ON u.id = n.user_id "
+        "WHERE u.username = ? AND n.pupil_id = ? AND n.area IN ('calendar', 'blog', 'planning', 'information') "
+        "ORDER BY n.created_at DESC, n.id DESC", GUARDIAN, pid)
+    notification_id, title, link = next(r for r in rows if re.search(r"/(calendar|blog|planning|information/news)/\d+$", r[2]))
+    ui.tap("logo", until=ui.heading(name))
+    ui.tap("bell", until=ui.heading("Notiser"))
+    ui.tap(f"notification-{notification_id}", until=ui.heading(title))
+    time.sleep(0.5)
+    ui.shoot("notification-opened-item")
+    ui.tap("logo", until=ui.heading(name))
+
+
 def test_offline_the_content_is_read_from_the_cache_with_when_it_was_fetched_R81(ui: UI) -> None:
     pid, name = children(ui.stack)["school"]
     news = OPENED["news"]
