@@ -14,13 +14,17 @@ from flet import Route
 from views.activate import ActivateScreen
 from views.area import AreaScreen
 from views.assessments import AssessmentsScreen
+from views.blog import BlogPostScreen, BlogScreen
+from views.calendar import CalendarEntryScreen, CalendarScreen
 from views.change_password import ChangePasswordScreen
 from views.change_username import ChangeUsernameScreen
 from views.documentation import DocumentationScreen
 from views.home import HomeScreen
+from views.information import InformationScreen, NewsScreen
 from views.login import LoginScreen
 from views.messages import MessagesScreen
 from views.notifications import NotificationsScreen
+from views.planning import PlanningScreen, PlanScreen
 from views.profile import ProfileScreen
 from views.redirect import RedirectHome
 from views.reset_password import ResetPasswordScreen
@@ -53,10 +57,18 @@ APP: list[Route] = [
         Route(path="absence", component=AreaScreen),
         Route(path="talks", component=AreaScreen),
         Route(path="leisure", component=AreaScreen),
-        Route(path="information", component=AreaScreen),
-        Route(path="calendar", component=AreaScreen),
-        Route(path="blog", component=AreaScreen),
-        Route(path="planning", component=AreaScreen),
+        Route(path="information", component=InformationScreen, children=[
+            Route(path=":id", component=NewsScreen),
+        ]),
+        Route(path="calendar", component=CalendarScreen, children=[
+            Route(path=":id", component=CalendarEntryScreen),
+        ]),
+        Route(path="blog", component=BlogScreen, children=[
+            Route(path=":id", component=BlogPostScreen),
+        ]),
+        Route(path="planning", component=PlanningScreen, children=[
+            Route(path=":id", component=PlanScreen),
+        ]),
         Route(path="assessments", component=AssessmentsScreen),  # behind BankID (R5, R52)
         Route(path="documentation", component=DocumentationScreen),  # behind BankID (R5, R54)
     ]),

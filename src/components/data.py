@@ -44,6 +44,7 @@ class Data(Generic[T]):
     from_cache: bool = False
     loading: bool = True
     error: str | None = None
+    fetched_once: bool = False
     _reload: Callable[[], Awaitable[None]] | None = field(default=None, repr=False)
 
     async def reload(self) -> None:
@@ -117,8 +118,20 @@ def use_loaded(
         if ref.current is data:
             set_version(lambda v: v + 1)
 
+    # A screen the user comes back to (the view below was popped) shows the server's copy
+    # again: counts and "answered" marks changed while it was covered.
+    location = (ft.use_route_location() or "/").split("?", 1)[0].rstrip("/") or "/"
+    view_path = (ft.use_view_path() or location).split("?", 1)[0].rstrip("/") or "/"
+    on_top = location == view_path
+
+    async def effect() -> None:
+        if data.fetched_once and not on_top:
+            return
+        data.fetched_once = True
+        await fetch()
+
     data._reload = fetch
-    ft.use_effect(fetch, dependencies=[ident])
+    ft.use_effect(effect, dependencies=[ident, on_top])
     return data
 
 

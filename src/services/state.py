@@ -452,4 +452,6 @@ def route_for_notification(item: Notification) -> str:
         return "/messages"
     if "/schedule" in path or item.area == "schedule":
         return "/schedule"
-    return box_path(item.area)
+    from services.content_routes import content_route
+
+    return content_route(path) or box_path(item.area)

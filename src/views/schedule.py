@@ -13,8 +13,9 @@ from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
 from components.theme import PURPLE
 from components.top_bar import named_icon_button
-from services.models import ScheduleWeek
+from services.models import Lesson, ScheduleWeek
 from services.state import iso_week, week_monday
+from views.lesson_detail import PrintWeekButton, lesson_dialog
 
 WEEK = re.compile(r"\d{4}-W\d{2}")
 
@@ -33,6 +34,18 @@ def ScheduleScreen() -> ft.View:
         week = iso_week(state.today())
         monday = week_monday(week)
     data = use_loaded(f"schedule:{week}", "/children/{pupil_id}/schedule", ScheduleWeek, pupil=True, params={"week": week})
+    shown, set_shown = ft.use_state(None)
+
+    def close_detail(e: object = None) -> None:
+        set_shown(None)
+
+    ft.use_dialog(lesson_dialog(shown, i18n, close_detail) if shown is not None else None)
+
+    def opener(lesson: Lesson):  # type: ignore[no-untyped-def]
+        def handler(e: object) -> None:
+            set_shown(lesson)
+
+        return handler
 
     def shift(weeks: int):  # type: ignore[no-untyped-def]
         async def handler(e: object) -> None:
@@ -50,7 +63,8 @@ def ScheduleScreen() -> ft.View:
         ],
         wrap=True,
     )
-    controls: list[ft.Control] = [heading(_("Schedule")), header]
+    controls: list[ft.Control] = [heading(_("Schedule")), ft.Row([header, PrintWeekButton(week=week)], wrap=True,
+                                                                 alignment=ft.MainAxisAlignment.SPACE_BETWEEN)]
     empty = data_states(data, _, identifier="schedule-empty",
                         unavailable=_("The schedule is not available from the school's server yet."),
                         nothing_saved=_("This week is not saved on this device."))
@@ -67,13 +81,17 @@ def ScheduleScreen() -> ft.View:
             for lesson in day.lessons:
                 teachers = ", ".join(t.name for t in lesson.teachers)
                 details = " · ".join(p for p in (lesson.room, teachers, lesson.note) if p)
-                controls.append(
-                    ft.ListTile(
+                show_details = _("Show details")
+                controls.append(ft.Semantics(
+                    identifier=f"lesson-{lesson.id}", button=True,
+                    label=f"{lesson.subject}{_status(lesson.status, _)}, {lesson.start}–{lesson.end}. {show_details}",
+                    content=ft.ListTile(
                         leading=ft.Text(f"{lesson.start}–{lesson.end}", color=PURPLE, weight=ft.FontWeight.W_600),
                         title=ft.Text(lesson.subject + _status(lesson.status, _)),
                         subtitle=ft.Text(details) if details else None,
-                    )
-                )
+                        on_click=opener(lesson),
+                    ),
+                ))
     return scaffold(controls, data=data)
 
 

@@ -3,7 +3,10 @@ with the arrows; cancelled and moved lessons; days without school; printable; ca
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
+
+from pypdf import PdfReader
 
 from server.clock import SCHOOL_TZ
 from server.home.boxes import BOXES
@@ -170,17 +173,44 @@ def test_weeks_carry_an_etag_and_answer_304_when_unchanged(client, make):
     assert changed.headers["etag"] != tag
 
 
-def test_the_week_can_be_printed_as_pdf(client, make):
+def pdf_text(data: bytes) -> str:
+    """The PDF's text as a reader would copy it (pypdf), whitespace folded."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def test_the_week_can_be_printed_as_pdf_with_its_lessons_R35(client, make):
     tt = s.timetable(make)
     child = s.pupil_in(make, tt)
     guardian = make.guardian(child)
+    s.cancel(make, tt.lessons["ma"], date(2026, 11, 30))
     response = client.get(
         f"/api/v1/children/{child.id}/schedule.pdf?week=2026-W49", headers=make.headers(guardian)
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
+    assert 'filename="schema-2026-W49.pdf"' in response.headers["content-disposition"]
     assert response.content.startswith(b"%PDF")
-    assert len(response.content) > 1000
+    text = pdf_text(response.content)
+    assert "Schema v. 49" in text
+    for subject in ("Svenska", "Matematik", "Engelska", "Idrott och hälsa", "NO"):
+        assert subject in text, subject
+    for piece in ("08:10–09:00", "09:10–10:00", "B12", "Gymnastiksalen", "Labbet", "Lisa Ek", "Måndag", "2026-11-30"):
+        assert piece in text, piece
+    assert "Inställd" in text  # the cancelled Matematik is marked
+    # The Monday lessons come in the day's order.
+    assert text.index("Svenska") < text.index("Matematik") < text.index("Engelska")
+
+
+def test_a_week_without_lessons_prints_as_such(client, make):
+    tt = s.timetable(make)
+    child = s.pupil_in(make, tt)
+    response = client.get(
+        f"/api/v1/children/{child.id}/schedule.pdf?week=2027-W03", headers=make.headers(make.guardian(child))
+    )
+    text = pdf_text(response.content)
+    assert "Inga lektioner" in text
+    assert "Svenska" not in text
 
 
 def test_students_see_their_own_schedule_and_nobody_elses(client, make):
