@@ -365,6 +365,13 @@ class MessageComposer:
     def drafts(self) -> list[Draft]:
         return self.store.drafts(self.user_id)
 
+    def latest_new_draft(self, pupil_id: int) -> Draft | None:
+        """The newest unsent new message about this child (there can be more than one when the
+        screen was opened for a purpose while another draft waited)."""
+        base = new_message_key(pupil_id)
+        mine = [d for d in self.drafts() if d.key == base or d.key.startswith(base + ":")]
+        return mine[0] if mine else None
+
     def save_draft(self, draft: Draft) -> None:
         self.store.save_draft(self.user_id, draft, self.state.now())
 
@@ -529,7 +536,9 @@ class DraftAutosave:
             log.exception("draft could not be saved")
             self._pending = draft
 
-    async def flush(self) -> None:
+    def flush(self) -> None:
+        """Write what is pending now (leaving the screen, before sending); safe to call from a
+        component's cleanup, which cannot await."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = None

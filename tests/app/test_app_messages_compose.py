@@ -187,7 +187,7 @@ async def test_a_draft_is_saved_while_typing_and_offered_again_by_a_new_app_stat
     assert composer.draft(key).body == "Hej Mona, Alva har tappat sin mössa."
 
     autosave.update(Draft(key, pupil_id=world["child"].id, recipients=[mentor], subject="Mössa", body="Hej Mona, Alva har tappat sin blå mössa."))
-    await autosave.flush()  # leaving the screen writes at once
+    autosave.flush()  # leaving the screen writes at once
 
     # The app is closed (or the tab, or it crashed) and started again: a new AppState on the same data folder.
     again = await _new_state(net, cache.path, token_store, clock, sleeps)
