@@ -423,7 +423,7 @@ class MessageComposer:
                 thread = await api.reply(item.thread_id, item.body, item.idempotency_key)
         except ServerUnreachable:
             log.info("message %s waits for the server (attempt %d)", item.id, item.attempts + 1)
-            self.state._set_offline(True)
+            self.state.set_offline(True)
             return False
         except SessionExpired:
             log.info("message %s waits: the session has ended", item.id)
@@ -437,7 +437,7 @@ class MessageComposer:
                 self.store.forget_failed(item.user_id, item.id)
                 raise
             return False
-        self.state._set_offline(False)
+        self.state.set_offline(False)
         self.store.mark_sent(item.id, thread.id, self.state.now())
         self._remember(thread)
         return True
