@@ -329,6 +329,7 @@ class MessageComposer:
         self.state = state
         self.store = store
         self._flush_lock = asyncio.Lock()
+        self._waiting_seen: set[int] = set()  # outbox ids this state has shown as waiting
 
     @property
     def user_id(self) -> int:
@@ -452,6 +453,10 @@ class MessageComposer:
         if self.state.user is None:
             return []
         sent: list[Outgoing] = []
+        waiting_now = {o.id for o in self.store.outgoing(self.user_id, (WAITING,))}
+        # Sent meanwhile by another app session of the same user (another tab, or the session
+        # before a reload): this one's screens still show them waiting, so they redraw too.
+        elsewhere = bool(self._waiting_seen - waiting_now)
         async with self._flush_lock:
             for item in self.store.outgoing(self.user_id, (WAITING,)):
                 current = self.store.get_outgoing(item.id)
@@ -465,19 +470,28 @@ class MessageComposer:
                     sent.append(self.store.get_outgoing(current.id) or current)
                 elif self.state.offline:
                     break
-        if sent:
+        self._waiting_seen = {o.id for o in self.store.outgoing(self.user_id, (WAITING,))}
+        if sent or elsewhere:
             self.state.changed()
         return sent
 
     def waiting(self) -> list[Outgoing]:
-        return self.store.outgoing(self.user_id, (WAITING,))
+        items = self.store.outgoing(self.user_id, (WAITING,))
+        self._waiting_seen |= {o.id for o in items}
+        return items
 
     def pending_replies(self, thread_id: int) -> list[Outgoing]:
         """Replies to this thread not yet on the server: shown under it as waiting."""
-        return [o for o in self.store.outgoing(self.user_id, (WAITING,)) if o.kind == REPLY and o.thread_id == thread_id]
+        return [o for o in self.waiting() if o.kind == REPLY and o.thread_id == thread_id]
 
     def pending_new(self) -> list[Outgoing]:
-        return [o for o in self.store.outgoing(self.user_id, (WAITING,)) if o.kind == NEW]
+        return [o for o in self.waiting() if o.kind == NEW]
+
+    def outbox(self) -> list[Outgoing]:
+        """Everything this user's outbox holds (waiting, sent, refused), oldest first."""
+        items = self.store.outgoing(self.user_id)
+        self._waiting_seen |= {o.id for o in items if o.waiting}
+        return items
 
     def outgoing(self, outgoing_id: int) -> Outgoing | None:
         item = self.store.get_outgoing(outgoing_id)

@@ -3,6 +3,8 @@ messages still on their way ("Väntar på anslutning"), and "Nytt meddelande". C
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import flet as ft
 
 from components.data import data_states, message, use_loaded
@@ -21,12 +23,15 @@ def MessagesScreen() -> ft.View:
     i18n = state.i18n
     _ = i18n.gettext
     composer = compose_for(state)
-    box = "sent" if ft.use_route_location().rstrip("/").endswith("/sent") else "inbox"
+    # This view's own path: the inbox view stays below the sent one on the stack and must stay the inbox.
+    box = "sent" if (ft.use_view_path() or ft.use_route_location()).rstrip("/").endswith("/sent") else "inbox"
     data = use_loaded(box, f"/messages/{box}", ThreadList)
 
-    outgoing: list[Outgoing] = composer.store.outgoing(state.user.id) if state.user else []
+    outgoing: list[Outgoing] = composer.outbox() if state.user else []
     waiting = [o for o in outgoing if o.status in (WAITING, FAILED) and o.kind == "new"]
-    sent_here = {o.result_thread_id: o for o in outgoing if o.status == SENT and o.result_thread_id is not None}
+    recently = state.now() - timedelta(days=1)
+    sent_here = {o.result_thread_id: o for o in outgoing
+                 if o.status == SENT and o.result_thread_id is not None and o.sent_at is not None and o.sent_at >= recently}
     # When the outbox sends something (the sync loop), fetch the list again so it shows there.
     queued = len([o for o in outgoing if o.status == WAITING])
     last_queued = ft.use_ref(queued)

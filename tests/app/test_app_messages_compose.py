@@ -320,3 +320,33 @@ async def test_the_queued_body_is_never_logged(state, world, net, caplog):
     net.down = False
     await compose_for(state).flush()
     assert "Hemlig text 4711" not in caplog.text and "Hemligt ämne" not in caplog.text
+
+
+# --- the compose screen's address (/messages/new?to=…&subject=…) ---------------------------------
+
+
+def test_the_compose_address_takes_repeated_or_comma_separated_recipients_and_a_subject():
+    from components.messages_ui import compose_query
+
+    assert compose_query("to=5&to=7,9&subject=Avbokat%20samtal", None) == ([5, 7, 9], "Avbokat samtal")
+    assert compose_query("", "/messages/new?to=3,3,x&subject=++Hej++där+") == ([3], "Hej där")
+    assert compose_query(None, "/messages/new") == ([], "")
+
+
+async def test_a_message_sent_by_another_session_of_the_same_user_redraws_this_one(state, world, cache, token_store, clock, sleeps, net):
+    """Web mode: after a reload the old session's sync loop may send what the new one shows waiting."""
+    await state.login("vera.v", PASSWORD)
+    net.down = True
+    queued = await compose_for(state).send_new(world["child"].id, [Addressee(world["mentor"].id, "Mona Mentor")], "Mössan", "Hittad?")
+    net.down = False
+    other = await _new_state(net, cache.path, token_store, clock, sleeps)
+    try:
+        assert await other.resume()
+        assert [o.id for o in compose_for(other).pending_new()] == [queued.id]  # shown waiting there
+        redraws: list[int] = []
+        other.subscribe(lambda: redraws.append(1))
+        assert [o.id for o in await compose_for(state).flush()] == [queued.id]  # the first session sends it
+        assert await compose_for(other).flush() == [] and redraws  # the other notices and redraws
+        assert compose_for(other).pending_new() == []
+    finally:
+        await other.api.aclose()
