@@ -14,6 +14,7 @@ from components.store import go, use_store
 from components.theme import PURPLE
 from services.compose import FAILED, SENT, WAITING, Outgoing, compose_for
 from services.models import ThreadList, ThreadSummary
+from services.state import Loaded
 
 
 @ft.component
@@ -25,7 +26,15 @@ def MessagesScreen() -> ft.View:
     composer = compose_for(state)
     # This view's own path: the inbox view stays below the sent one on the stack and must stay the inbox.
     box = "sent" if (ft.use_view_path() or ft.use_route_location()).rstrip("/").endswith("/sent") else "inbox"
-    data = use_loaded(box, f"/messages/{box}", ThreadList)
+    async def counted(loaded: Loaded[ThreadList]) -> None:
+        """The list and the envelope's number agree: fetch the count with the inbox."""
+        if box == "inbox" and loaded.value is not None and not loaded.offline:
+            await state.refresh_counts()
+            if state.selected_child_id is not None:
+                # The recipient directory ahead of "Nytt meddelande": it opens at once, and works offline.
+                await composer.load_recipients()
+
+    data = use_loaded(box, f"/messages/{box}", ThreadList, after=counted)
 
     outgoing: list[Outgoing] = composer.outbox() if state.user else []
     waiting = [o for o in outgoing if o.status in (WAITING, FAILED) and o.kind == "new"]

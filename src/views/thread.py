@@ -14,6 +14,7 @@ from components.theme import PURPLE
 from services.api import ApiError, ServerUnreachable, SessionExpired
 from services.compose import WAITING, ComposeError, Draft, compose_error_message, compose_for, reply_key
 from services.models import Thread
+from services.state import Loaded
 
 
 @ft.component
@@ -25,7 +26,12 @@ def ThreadScreen() -> ft.View:
     composer = compose_for(state)
     raw_id = ft.use_route_params().get("id", "")
     thread_id = int(raw_id) if raw_id.isdigit() else 0
-    data = use_loaded(f"thread:{thread_id}", f"/messages/threads/{thread_id}", Thread)
+    async def read(loaded: Loaded[Thread]) -> None:
+        """Opening a thread marks it read on the server (R21): the envelope's number goes down now."""
+        if loaded.value is not None and not loaded.offline:
+            await state.refresh_counts()
+
+    data = use_loaded(f"thread:{thread_id}", f"/messages/threads/{thread_id}", Thread, after=read)
     key = reply_key(thread_id)
 
     saved = ft.use_ref(None)

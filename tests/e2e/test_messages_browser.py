@@ -8,6 +8,7 @@ is saved at phone (390×844) and desktop (1280×800) size in tests/e2e/screensho
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -108,8 +109,16 @@ def test_reply_in_a_thread_then_a_new_message_to_two_staff_both_in_sent_with_the
     ui.page.locator(f'[flt-semantics-identifier="thread-{thread_id}"]').first.wait_for(timeout=TIMEOUT)
     said = ui.said(f"thread-{thread_id}")
     assert subject in said and "Oläst" in said and "Gäller" in said  # unread mark and the child named (R21)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not re.search(r"\d", ui.said("envelope")):
+        time.sleep(0.5)
+    assert re.search(r"\d", ui.said("envelope"))  # the envelope counts it
     ui.shoot("messages-inbox")
     ui.tap(f"thread-{thread_id}", until=ui.heading(subject))
+    deadline = time.monotonic() + 20  # opened: read, so the envelope's number goes down (R21)
+    while time.monotonic() < deadline and re.search(r"\d", ui.said("envelope")):
+        time.sleep(0.5)
+    assert not re.search(r"\d", ui.said("envelope")), ui.said("envelope")
     ui.fill("Ditt svar", REPLY)
     ui.button("Skicka svar")
     deadline = time.monotonic() + 30
