@@ -178,13 +178,14 @@ def test_a_draft_is_offered_again_after_the_page_is_reloaded(ui: UI, directory) 
     ui.open(ui.stack.app_url + "/messages/new")
     ui.heading("Nytt meddelande").wait_for(timeout=TIMEOUT)
     assert DRAFT_SUBJECT in ui.said("draft-restored")
+    ui.page.locator(f'[flt-semantics-identifier="chosen-{directory[1]["id"]}"]').first.wait_for(timeout=TIMEOUT)
+    time.sleep(0.5)
+    ui.shoot("message-draft-restored")
     for label, value in (("Titel", DRAFT_SUBJECT), ("Meddelande", DRAFT_BODY)):
         box = ui.page.get_by_role("textbox", name=label, exact=True)
         box.click()  # Flutter puts a field's text into the page's input only while it has focus
         time.sleep(0.5)
         assert box.input_value() == value
-    ui.page.locator(f'[flt-semantics-identifier="chosen-{directory[1]["id"]}"]').first.wait_for(timeout=TIMEOUT)
-    ui.shoot("message-draft-restored")
 
 
 def test_sent_while_the_server_is_stopped_it_waits_and_is_sent_exactly_once_when_it_is_back(ui: UI) -> None:
