@@ -18,6 +18,7 @@ from views.blog import BlogPostScreen, BlogScreen
 from views.calendar import CalendarEntryScreen, CalendarScreen
 from views.change_password import ChangePasswordScreen
 from views.change_username import ChangeUsernameScreen
+from views.compose import ComposeScreen
 from views.documentation import DocumentationScreen
 from views.home import HomeScreen
 from views.information import InformationScreen, NewsScreen
@@ -43,6 +44,8 @@ APP: list[Route] = [
     Route(path="/", component=HomeScreen, children=[
         Route(path="notifications", component=NotificationsScreen),
         Route(path="messages", component=MessagesScreen, children=[
+            Route(path="new", component=ComposeScreen),  # ?to=<staff id>[,…]&subject=<text> (R22, R33)
+            Route(path="sent", component=MessagesScreen),
             Route(path=":id", component=ThreadScreen),
         ]),
         Route(path="schedule", component=ScheduleScreen, children=[

@@ -8,6 +8,7 @@ import logging
 
 from services.api import ApiError, NotFound, ServerUnreachable, SessionExpired
 from services.areas import area_title
+from services.compose import compose_for
 from services.models import Push
 from services.notifier import Notifier
 from services.state import AppState
@@ -31,6 +32,7 @@ class NotificationSync:
         self.interval = interval
         self.probe_interval = probe_interval
         self.offline_probe_interval = offline_probe_interval
+        self.outbox_interval = 3.0
         self._baselined: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._watch: asyncio.Task[None] | None = None
@@ -52,6 +54,7 @@ class NotificationSync:
         user = state.user
         if user is None:
             return []
+        await self._send_outbox()
         try:
             page = await state.api.notifications(limit=50)
         except ServerUnreachable:
@@ -77,6 +80,19 @@ class NotificationSync:
         await state.refresh_counts()
         return shown
 
+    async def _send_outbox(self) -> None:
+        """Messages written while the server could not be reached go out first (issue 11)."""
+        try:
+            await compose_for(self.state).flush()
+        except ApiError:
+            log.info("outbox not sent this round")
+
+    def _next_wait(self) -> float:
+        """Sooner while a written message waits for the server."""
+        if self.state.user is not None and compose_for(self.state).waiting():
+            return min(self.interval, self.outbox_interval)
+        return self.interval
+
     async def run(self) -> None:
         """Notification rounds every `interval`; a return from offline starts one at once."""
         while self.state.user is not None:
@@ -89,7 +105,7 @@ class NotificationSync:
                 log.exception("notification sync round failed")
             self._back_online.clear()
             try:
-                await asyncio.wait_for(self._back_online.wait(), self.interval)
+                await asyncio.wait_for(self._back_online.wait(), self._next_wait())
             except TimeoutError:
                 pass
 
