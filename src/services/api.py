@@ -123,8 +123,8 @@ class ApiClient:
         """Send a request. GETs and creates (which carry an Idempotency-Key) are retried with
         backoff on network errors and 5xx; other writes are sent once."""
         extra = dict(headers or {})
-        if create:
-            extra["Idempotency-Key"] = str(uuid.uuid4())
+        if create:  # the caller may bring its own key, kept across retries of one form
+            extra.setdefault("Idempotency-Key", str(uuid.uuid4()))
         retryable = method == "GET" or create
         attempts = self.retries + 1 if retryable else 1
         last: Exception | None = None
