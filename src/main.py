@@ -15,6 +15,9 @@ if str(HERE) not in sys.path:
 
 import flet as ft  # noqa: E402
 
+from app import App  # noqa: E402
+from components.store import Store  # noqa: E402
+from components.theme import PURPLE  # noqa: E402
 from services.cache import Cache  # noqa: E402
 from services.i18n import I18n  # noqa: E402
 from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
@@ -22,7 +25,6 @@ from services.paths import data_dir, server_url  # noqa: E402
 from services.state import AppState  # noqa: E402
 from services.sync import NotificationSync  # noqa: E402
 from services.token_store import MemoryTokenStore, StoredSession, TokenStore, default_token_store  # noqa: E402
-from shell import SkolhubApp  # noqa: E402
 
 logging.basicConfig(level=os.environ.get("SKOLHUB_APP_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 log = logging.getLogger("skolhub.app")
@@ -80,8 +82,31 @@ async def main(page: ft.Page) -> None:
     state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n())
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
-    app = SkolhubApp(page, state, NotificationSync(state, notifier, interval=interval))
-    await app.start()
+    store = Store(state, NotificationSync(state, notifier, interval=interval))
+    page.title = "Skolhub"
+    page.theme = ft.Theme(color_scheme_seed=PURPLE)
+    page.theme_mode = ft.ThemeMode.LIGHT
+    if not (page.route or "/").startswith("/activate/"):
+        try:
+            resumed = await state.resume()
+        except Exception:
+            log.exception("could not resume the session")
+            resumed = False
+        if resumed:
+            store.sync.start()
+
+    def resized(e: object) -> None:
+        store.wide = (page.width or 0) >= 700  # the top bar shows the names only where they fit
+
+    async def closed(e: object) -> None:
+        """The web session is gone: stop its background sync."""
+        store.close()
+        await state.api.aclose()
+
+    resized(None)
+    page.on_resize = resized
+    page.on_close = closed
+    page.render_views(App, store)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The purple top bar: logo (home, R7), bell (R8), envelope (R9), My profile (R10), settings."""
+"""The purple top bar: back arrow, logo (home, R7), bell (R8), envelope (R9), My profile (R10), settings."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def top_bar(
     bell_count: int,
     unread_messages: int,
     wide: bool,
+    on_back: Callable | None,  # type: ignore[type-arg]
     on_home: Callable,  # type: ignore[type-arg]
     on_bell: Callable,  # type: ignore[type-arg]
     on_messages: Callable,  # type: ignore[type-arg]
@@ -69,9 +70,16 @@ def top_bar(
         button=True,
         content=ft.IconButton(icon=ft.Icons.SETTINGS, icon_color=ft.Colors.WHITE, tooltip=_("Settings"), on_click=on_settings),
     )
+    back = None
+    if on_back is not None:
+        back = ft.Semantics(
+            identifier="back",
+            content=ft.IconButton(icon=ft.Icons.ARROW_BACK, icon_color=ft.Colors.WHITE, tooltip=_("Back"), on_click=on_back),
+        )
     return ft.AppBar(
-        leading=logo,
-        leading_width=130,
+        leading=back,
+        title=logo,
+        title_spacing=0 if back else 8,
         automatically_imply_leading=False,
         bgcolor=PURPLE,
         color=ft.Colors.WHITE,

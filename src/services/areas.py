@@ -7,6 +7,11 @@ from services.i18n import I18n
 BOX_KEYS = ("schedule", "absence", "talks", "leisure", "information", "calendar", "blog", "planning", "assessments", "documentation")
 
 
+def box_path(key: str) -> str:
+    """Where a home box (or a notification of its area) opens: /schedule, /absence, … (routes.py)."""
+    return f"/{key}" if key in BOX_KEYS else "/"
+
+
 def area_title(key: str, i18n: I18n, unit_kind: str = "school") -> str:
     _ = i18n.gettext
     titles = {

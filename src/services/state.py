@@ -14,6 +14,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from services.api import ApiClient, ApiError, NotFound, ServerUnreachable, SessionExpired
+from services.areas import box_path
 from services.cache import Cache
 from services.i18n import I18n, normalize_language
 from services.models import (
@@ -192,14 +193,14 @@ class AppState:
         try:
             fetched = await self.api.get_conditional(path, entry.etag if entry else None, params)
         except ServerUnreachable:
-            self._set_offline(True)
+            self.set_offline(True)
             if entry is None:
                 return Loaded(None, offline=True)
             return Loaded(model.model_validate(entry.data), entry.fetched_at, offline=True, from_cache=True)
         except NotFound:
-            self._set_offline(False)
+            self.set_offline(False)
             return Loaded(None, unavailable=True)
-        self._set_offline(False)
+        self.set_offline(False)
         now = self.now()
         if fetched.not_modified and entry is not None:
             self.cache.touch(self.user.id, key, pupil_id, now)
@@ -208,7 +209,7 @@ class AppState:
         self.cache.put(self.user.id, key, fetched.data, fetched.etag, pupil_id, now)
         return Loaded(value, now)
 
-    def _set_offline(self, offline: bool) -> None:
+    def set_offline(self, offline: bool) -> None:
         if self.offline != offline:
             self.offline = offline
             self.changed()
@@ -250,11 +251,20 @@ class AppState:
         if child is None:
             return Loaded(None, unavailable=True)
         loaded = await self.load("home", f"/children/{child.id}/home", Home, pupil_id=child.id)
+        await self.after_home(loaded)
+        return loaded
+
+    async def after_home(self, loaded: Loaded[Home]) -> None:
+        """The home's answer carries the bell's count; the envelope's is fetched after it."""
         if loaded.value is not None and loaded.value.unseen_notifications is not None and not loaded.offline:
             if self.notification_count != loaded.value.unseen_notifications:
                 self.notification_count = loaded.value.unseen_notifications
                 self.changed()
-        return loaded
+        await self.refresh_counts()
+
+    def peek_me_fetched_at(self) -> datetime | None:
+        """When the profile (the children shown on the home) was last fetched."""
+        return self.peek("me", Me).fetched_at
 
     def peek_home(self) -> Loaded[Home]:
         child = self.selected_child
@@ -291,15 +301,21 @@ class AppState:
         pupil_id = child.id if child else None
         loaded = await self.load("notifications", "/notifications", NotificationPage, pupil_id=pupil_id,
                                  params={"pupil_id": pupil_id, "limit": 50})
+        await self.after_notifications(loaded)
+        return loaded
+
+    async def after_notifications(self, loaded: Loaded[NotificationPage]) -> None:
+        """The list has been shown: its new items are seen (the bell's count goes to 0)."""
         if loaded.value is not None and not loaded.offline and loaded.value.items:
             unseen = [n.id for n in loaded.value.items if not n.seen]
             if unseen:
                 try:
-                    await self.api.mark_notifications_seen(pupil_id=pupil_id)
-                    self.notification_count = 0
+                    await self.api.mark_notifications_seen(pupil_id=self.selected_child_id)
                 except (ApiError, ServerUnreachable):
-                    pass
-        return loaded
+                    return
+                if self.notification_count:
+                    self.notification_count = 0
+                    self.changed()
 
     async def open_notification(self, item: Notification) -> str:
         """Marks it read and answers the app route that shows what it is about."""
@@ -336,9 +352,12 @@ class AppState:
 
     async def load_settings(self) -> Loaded[AccountSettings]:
         loaded = await self.load("settings", "/me/settings", AccountSettings)
+        self.after_settings(loaded)
+        return loaded
+
+    def after_settings(self, loaded: Loaded[AccountSettings]) -> None:
         if loaded.value is not None:
             self.settings = loaded.value
-        return loaded
 
     async def update_settings(self, changes: dict[str, Any]) -> AccountSettings:
         updated = await self.api.update_settings(changes)
@@ -392,4 +411,4 @@ def route_for_notification(item: Notification) -> str:
         return "/messages"
     if "/schedule" in path or item.area == "schedule":
         return "/schedule"
-    return f"/area/{item.area}"
+    return box_path(item.area)

@@ -41,8 +41,12 @@ class NotificationSync:
             return []
         try:
             page = await state.api.notifications(limit=50)
-        except (NotFound, ServerUnreachable):
+        except ServerUnreachable:
+            state.set_offline(True)  # the banner shows within one round, not only at the next screen
             return []
+        except NotFound:
+            return []
+        state.set_offline(False)
         push = await self._push_settings()
         first_round = user.id not in self._baselined
         self._baselined.add(user.id)

@@ -1,89 +1,78 @@
-"""R4: log in with username and password; translated errors; language choice before login."""
+"""R4: log in with username and password; translated errors; language choice before login.
+Shown for every address while logged out, so a deep link opens its screen after login."""
 
 from __future__ import annotations
 
 import flet as ft
 
+from components.data import message
+from components.forms import language_switch, text_field, use_field
+from components.scaffold import brand, heading, scaffold
+from components.store import use_store
 from components.theme import PURPLE
 from services.api import ApiError, ServerUnreachable
 from services.errors import error_message
-from views.base import Screen
-from views.forms import language_switch, text_field
 
 
-class LoginScreen(Screen):
-    with_top_bar = False
+@ft.component
+def LoginScreen() -> ft.View:
+    store = use_store()
+    state = store.state
+    _ = state.i18n.gettext
+    username, set_username = ft.use_state(store.take_prefill_username)
+    password, set_password = use_field()
+    error, set_error = ft.use_state(None)
+    notice, set_notice = ft.use_state(store.take_login_notice)
+    busy, set_busy = ft.use_state(False)
 
-    def __init__(self, app, route: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(app, route)
-        self.username = text_field("username", value=app.prefill_username)
-        self.password = text_field("password", password=True)
-        self.password.on_submit = self.submit
-        self.error: str | None = None
-        self.notice: str | None = app.login_notice
-        app.login_notice = None
-        self.busy = False
-
-    def build(self) -> list[ft.Control]:
-        _ = self._
-        self.username.label = _("Username")
-        self.password.label = _("Password")
-        controls: list[ft.Control] = [
-            ft.Row([ft.Icon(ft.Icons.SCHOOL, color=PURPLE, size=40), ft.Text("Skolhub", size=30, weight=ft.FontWeight.BOLD, color=PURPLE)]),
-            self.heading(_("Log in")),
-        ]
-        if self.notice:
-            controls.append(self.message(self.notice, "login-notice"))
-        controls += [
-            self.username,
-            self.password,
-            ft.Button(content=ft.Text(_("Log in")), on_click=self.submit, disabled=self.busy, width=420, bgcolor=PURPLE, color=ft.Colors.WHITE),
-        ]
-        if self.error:
-            controls.append(self.message(self.error, "login-error", error=True))
-        controls += [
-            ft.TextButton(content=ft.Text(_("Forgot your password?")), on_click=self.forgot),
-            ft.Text(_("Language")),
-            language_switch(self.state.i18n.language, self.change_language),
-        ]
-        return controls
-
-    async def change_language(self, e: ft.Event[ft.RadioGroup]) -> None:
-        await self.state.set_language(e.control.value or "sv")
-        self.app.rebuild()
-
-    async def submit(self, e: object = None) -> None:
-        if self.busy:
+    async def submit(e: object = None) -> None:
+        if busy:
             return
-        if not (self.username.value or "").strip() or not self.password.value:
-            self.error = self._("Fill in username and password.")
-            self.app.rebuild()
+        if not username.strip() or not password:
+            set_error(_("Fill in username and password."))
             return
-        self.busy, self.error = True, None
-        self.app.rebuild()
+        set_busy(True)
+        set_error(None)
         try:
-            await self.state.login(self.username.value or "", self.password.value or "")
+            await state.login(username, password)
         except (ApiError, ServerUnreachable) as exc:
-            self.busy = False
-            self.error = error_message(exc, self.state.i18n)
-            self.password.value = ""
-            self.app.rebuild()
+            set_busy(False)
+            set_error(error_message(exc, state.i18n))
+            set_password("")
             return
-        self.busy = False
-        self.password.value = ""
-        await self.app.logged_in()
+        set_busy(False)
+        set_password("")
+        await store.logged_in()
 
-    async def forgot(self, e: object) -> None:
-        identifier = (self.username.value or "").strip()
+    async def forgot(e: object) -> None:
+        identifier = username.strip()
         if not identifier:
-            self.error = self._("Write your username or email address above, then choose “Forgot your password?”.")
-            self.app.rebuild()
+            set_error(_("Write your username or email address above, then choose “Forgot your password?”."))
             return
         try:
-            await self.state.api.request_password_reset(identifier)
+            await state.api.request_password_reset(identifier)
         except (ApiError, ServerUnreachable) as exc:
-            self.error = error_message(exc, self.state.i18n)
+            set_error(error_message(exc, state.i18n))
         else:
-            self.error = None
-            self.notice = self._("If the account exists, we have sent a link to choose a new password.")
-        self.app.rebuild()
+            set_error(None)
+            set_notice(_("If the account exists, we have sent a link to choose a new password."))
+
+    async def change_language(e: ft.Event[ft.RadioGroup]) -> None:
+        await state.set_language(e.control.value or "sv")
+
+    controls: list[ft.Control] = [brand(), heading(_("Log in"))]
+    if notice:
+        controls.append(message(notice, "login-notice"))
+    controls += [
+        text_field("username", _("Username"), username, set_username),
+        text_field("password", _("Password"), password, set_password, password=True, on_submit=submit),
+        ft.Button(content=ft.Text(_("Log in")), on_click=submit, disabled=busy, width=420, bgcolor=PURPLE, color=ft.Colors.WHITE),
+    ]
+    if error:
+        controls.append(message(error, "login-error", error=True))
+    controls += [
+        ft.TextButton(content=ft.Text(_("Forgot your password?")), on_click=forgot),
+        ft.Text(_("Language")),
+        language_switch(state.i18n.language, change_language),
+    ]
+    return scaffold(controls, bar=False)

@@ -1,76 +1,65 @@
-"""The schedule box: one ISO week ("v. 49"), arrows to change week; cached for offline (R81)."""
+"""The schedule box: one ISO week ("v. 49"), arrows to change week; cached for offline (R81).
+/schedule is this week; /schedule/2026-W50 a given week (on the stack above this week)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import flet as ft
 
+from components.data import data_states, use_loaded
+from components.scaffold import heading, scaffold, subheading
+from components.store import go, use_store
 from components.theme import PURPLE
 from services.models import ScheduleWeek
-from services.state import Loaded, iso_week, week_monday
-from views.base import Screen
+from services.state import iso_week, week_monday
+
+WEEK = re.compile(r"\d{4}-W\d{2}")
 
 
-class ScheduleScreen(Screen):
-    def __init__(self, app, route: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(app, route)
-        self.week = iso_week(self.state.today())
-        self._peek()
+@ft.component
+def ScheduleScreen() -> ft.View:
+    store = use_store()
+    state = store.state
+    i18n = state.i18n
+    _ = i18n.gettext
+    asked = ft.use_route_params().get("week", "")
+    week = asked if WEEK.fullmatch(asked) else iso_week(state.today())
+    try:
+        monday = week_monday(week)
+    except ValueError:
+        week = iso_week(state.today())
+        monday = week_monday(week)
+    data = use_loaded(f"schedule:{week}", "/children/{pupil_id}/schedule", ScheduleWeek, pupil=True, params={"week": week})
 
-    def _peek(self) -> None:
-        child = self.state.selected_child
-        self.data: Loaded[ScheduleWeek] = self.state.peek(self.state.schedule_key(self.week), ScheduleWeek, child.id if child else None)
-        self.fetched_at = self.data.fetched_at
-        self.loading = self.data.value is None
+    def shift(weeks: int):  # type: ignore[no-untyped-def]
+        async def handler(e: object) -> None:
+            await go(f"/schedule/{iso_week(monday + timedelta(weeks=weeks))}")
 
-    async def load(self) -> None:
-        self.data = await self.state.load_schedule(self.week)
-        self.fetched_at = self.data.fetched_at
-        self.loading = False
+        return handler
 
-    async def shift(self, weeks: int) -> None:
-        self.week = iso_week(week_monday(self.week) + timedelta(weeks=weeks))
-        self._peek()
-        self.app.rebuild()
-        await self.load()
-        self.app.rebuild()
-
-    async def previous(self, e: object) -> None:
-        await self.shift(-1)
-
-    async def next(self, e: object) -> None:
-        await self.shift(1)
-
-    def _status(self, status: str | None) -> str:
-        _ = self._
-        if status == "cancelled":
-            return " (" + _("cancelled") + ")"
-        if status == "moved":
-            return " (" + _("moved") + ")"
-        return ""
-
-    def build(self) -> list[ft.Control]:
-        _ = self._
-        i18n = self.state.i18n
-        monday = week_monday(self.week)
-        header = ft.Row(
-            [
-                ft.IconButton(icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=self.previous),
-                ft.Semantics(identifier="week-label", content=ft.Text(f"{i18n.week_label(monday)} · {i18n.date_short(monday)} – {i18n.date_short(monday + timedelta(days=4))}", weight=ft.FontWeight.W_600)),
-                ft.IconButton(icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=self.next),
-            ],
-            wrap=True,
-        )
-        controls: list[ft.Control] = [self.heading(_("Schedule")), header]
-        if self.loading:
-            return [*controls, ft.ProgressRing()]
-        week = self.data.value
-        if week is None:
-            text = _("The schedule is not available from the school's server yet.") if self.data.unavailable else _("This week is not saved on this device.")
-            return [*controls, self.message(text, "schedule-empty")]
-        for day in week.days:
-            controls.append(self.subheading(i18n.date_long(day.date).capitalize()))
+    header = ft.Row(
+        [
+            ft.Semantics(identifier="previous-week", content=ft.IconButton(
+                icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=shift(-1))),
+            ft.Semantics(identifier="week-label", content=ft.Text(
+                f"{i18n.week_label(monday)} · {i18n.date_short(monday)} – {i18n.date_short(monday + timedelta(days=4))}",
+                weight=ft.FontWeight.W_600)),
+            ft.Semantics(identifier="next-week", content=ft.IconButton(
+                icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=shift(1))),
+        ],
+        wrap=True,
+    )
+    controls: list[ft.Control] = [heading(_("Schedule")), header]
+    empty = data_states(data, _, identifier="schedule-empty",
+                        unavailable=_("The schedule is not available from the school's server yet."),
+                        nothing_saved=_("This week is not saved on this device."))
+    if empty is not None:
+        controls += empty
+    else:
+        for day in data.value.days:
+            controls.append(subheading(i18n.date_long(day.date).capitalize()))
             if day.no_school:
                 controls.append(ft.Text(_("No school") + (f": {day.no_school.name}" if day.no_school.name else "")))
                 continue
@@ -82,8 +71,16 @@ class ScheduleScreen(Screen):
                 controls.append(
                     ft.ListTile(
                         leading=ft.Text(f"{lesson.start}–{lesson.end}", color=PURPLE, weight=ft.FontWeight.W_600),
-                        title=ft.Text(lesson.subject + self._status(lesson.status)),
+                        title=ft.Text(lesson.subject + _status(lesson.status, _)),
                         subtitle=ft.Text(details) if details else None,
                     )
                 )
-        return controls
+    return scaffold(controls, data=data)
+
+
+def _status(status: str | None, _) -> str:  # type: ignore[no-untyped-def]
+    if status == "cancelled":
+        return " (" + _("cancelled") + ")"
+    if status == "moved":
+        return " (" + _("moved") + ")"
+    return ""

@@ -7,157 +7,136 @@ from typing import Any
 
 import flet as ft
 
+from components.data import message, use_loaded
+from components.forms import language_switch, text_field
+from components.scaffold import heading, scaffold, subheading
+from components.store import use_store
 from components.theme import PURPLE
 from services.api import ApiError, ServerUnreachable
 from services.areas import area_title
 from services.errors import error_message
 from services.models import PUSH_AREAS, AccountSettings, Personal
-from services.state import Loaded
-from views.base import Screen
-from views.forms import language_switch, text_field
 
 
-class SettingsScreen(Screen):
-    def __init__(self, app, route: str) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(app, route)
-        self.data: Loaded[AccountSettings] = self.state.peek("settings", AccountSettings)
-        self.fetched_at = self.data.fetched_at
-        self.email = text_field("email", keyboard=ft.KeyboardType.EMAIL)
-        self.phone = text_field("phone", keyboard=ft.KeyboardType.PHONE)
-        self._fill_contact()
-        self.contact_error: str | None = None
-        self.contact_saved = False
-        self.error: str | None = None
+@ft.component
+def SettingsScreen() -> ft.View:
+    store = use_store()
+    state = store.state
+    i18n = state.i18n
+    _ = i18n.gettext
+    data = use_loaded("settings", "/me/settings", AccountSettings, after=state.after_settings)
+    settings = data.value
+    personal: Personal | None = settings.personal if settings is not None else (
+        Personal(first_name=state.me.first_name, last_name=state.me.last_name, email=state.me.email, phone=state.me.phone)
+        if state.me else None)
+    # None = not edited: the field shows what the server has
+    email, set_email = ft.use_state(None)
+    phone, set_phone = ft.use_state(None)
+    contact_error, set_contact_error = ft.use_state(None)
+    contact_saved, set_contact_saved = ft.use_state(False)
+    error, set_error = ft.use_state(None)
+    shown_email = email if email is not None else (personal.email or "" if personal else "")
+    shown_phone = phone if phone is not None else (personal.phone or "" if personal else "")
 
-    def _fill_contact(self) -> None:
-        personal = self.personal
-        if personal is not None:
-            self.email.value = personal.email or ""
-            self.phone.value = personal.phone or ""
+    async def save_contact(e: object) -> None:
+        try:
+            await state.save_contact(shown_email, shown_phone)
+        except (ApiError, ServerUnreachable) as exc:
+            set_contact_error(error_message(exc, state.i18n))
+            set_contact_saved(False)
+            return
+        set_contact_error(None)
+        set_contact_saved(True)
+        await data.reload()
+        set_email(None)
+        set_phone(None)
 
-    @property
-    def personal(self) -> Personal | None:
-        if self.data.value is not None:
-            return self.data.value.personal
-        me = self.state.me
-        if me is None:
-            return None
-        return Personal(first_name=me.first_name, last_name=me.last_name, email=me.email, phone=me.phone)
+    async def patch(changes: dict[str, Any]) -> None:
+        try:
+            await state.update_settings(changes)
+            set_error(None)
+        except (ApiError, ServerUnreachable) as exc:
+            set_error(error_message(exc, state.i18n))
+        await data.reload()
 
-    async def load(self) -> None:
-        self.data = await self.state.load_settings()
-        self.fetched_at = self.data.fetched_at
-        self._fill_contact()
+    def privacy(key: str):  # type: ignore[no-untyped-def]
+        async def handler(e: ft.Event[ft.Switch]) -> None:
+            await patch({"privacy": {key: bool(e.control.value)}})
 
-    def build(self) -> list[ft.Control]:
-        _ = self._
-        i18n = self.state.i18n
-        personal = self.personal
-        settings = self.data.value
-        controls: list[ft.Control] = [self.heading(_("Settings"))]
+        return handler
 
-        controls.append(self.subheading(_("Personal information")))
-        if personal is not None:
-            controls.append(ft.Text(f"{personal.first_name} {personal.last_name}", size=16))
-            address = personal.address.lines() if personal.address else []
-            controls.append(
-                ft.Semantics(
-                    identifier="address",
-                    content=ft.Container(
-                        content=ft.Column(
-                            [
-                                ft.Text(_("Address"), weight=ft.FontWeight.W_600),
-                                ft.Text("\n".join(address) if address else _("No address registered"), selectable=True),
-                                ft.Text(
-                                    _("The address comes from the population register (Skatteverket) in a transfer every night. "
-                                      "An address typed here would be overwritten the next day, so it cannot be changed here."),
-                                    size=12,
-                                ),
-                            ],
-                            spacing=4,
-                        ),
-                        bgcolor="#F4F0F8",
-                        padding=12,
-                        border_radius=8,
+    def push(area: str):  # type: ignore[no-untyped-def]
+        async def handler(e: ft.Event[ft.Switch]) -> None:
+            await patch({"push": {area: bool(e.control.value)}})
+
+        return handler
+
+    async def change_language(e: ft.Event[ft.RadioGroup]) -> None:
+        await state.set_language(e.control.value or "sv")
+
+    async def logout(e: object) -> None:
+        await store.logout()
+
+    controls: list[ft.Control] = [heading(_("Settings")), subheading(_("Personal information"))]
+    if personal is not None:
+        controls.append(ft.Text(f"{personal.first_name} {personal.last_name}", size=16))
+        address = personal.address.lines() if personal.address else []
+        controls.append(
+            ft.Semantics(
+                identifier="address",
+                content=ft.Container(
+                    content=ft.Column(
+                        [
+                            ft.Text(_("Address"), weight=ft.FontWeight.W_600),
+                            ft.Text("\n".join(address) if address else _("No address registered"), selectable=True),
+                            ft.Text(
+                                _("The address comes from the population register (Skatteverket) in a transfer every night. "
+                                  "An address typed here would be overwritten the next day, so it cannot be changed here."),
+                                size=12,
+                            ),
+                        ],
+                        spacing=4,
                     ),
-                )
+                    bgcolor="#F4F0F8",
+                    padding=12,
+                    border_radius=8,
+                ),
             )
-        self.email.label = _("Email address")
-        self.phone.label = _("Mobile number")
-        controls += [
-            self.email,
-            self.phone,
-            ft.Button(content=ft.Text(_("Save contact details")), on_click=self.save_contact, bgcolor=PURPLE, color=ft.Colors.WHITE,
-                      disabled=settings is None),
-        ]
-        if self.contact_error:
-            controls.append(self.message(self.contact_error, "contact-error", error=True))
-        if self.contact_saved:
-            controls.append(self.message(
-                _("Saved. Remember to tell the school or preschool too, so your new details reach their other systems."),
-                "contact-reminder",
-            ))
+        )
+    controls += [
+        text_field("email", _("Email address"), shown_email, set_email, keyboard=ft.KeyboardType.EMAIL),
+        text_field("phone", _("Mobile number"), shown_phone, set_phone, keyboard=ft.KeyboardType.PHONE),
+        ft.Button(content=ft.Text(_("Save contact details")), on_click=save_contact, bgcolor=PURPLE, color=ft.Colors.WHITE,
+                  disabled=settings is None),
+    ]
+    if contact_error:
+        controls.append(message(contact_error, "contact-error", error=True))
+    if contact_saved:
+        controls.append(message(
+            _("Saved. Remember to tell the school or preschool too, so your new details reach their other systems."),
+            "contact-reminder",
+        ))
 
-        controls.append(self.subheading(_("Account settings")))
-        controls.append(ft.Text(_("Headings and texts in")))
-        controls.append(language_switch(i18n.language, self.change_language))
-
-        if settings is None:
-            text = _("More settings are not available from the school's server yet.") if self.data.unavailable else _("More settings show when the server can be reached.")
-            controls.append(self.message(text, "settings-unavailable"))
+    controls += [subheading(_("Account settings")), ft.Text(_("Headings and texts in")), language_switch(i18n.language, change_language)]
+    if settings is None:
+        if data.loading:
+            controls.append(ft.ProgressRing(semantics_label=_("Loading")))
         else:
-            controls.append(self.subheading(_("Privacy")))
-            controls.append(ft.Text(_("What the contact list may show about you and your child. The contact list box is not shown, "
-                                      "so nothing is shown to other guardians or students."), size=12))
-            privacy = settings.privacy
-            for key, label in (("show_email", _("Show my email address")), ("show_phone", _("Show my phone number")),
-                               ("show_child", _("Show my child"))):
-                controls.append(ft.Switch(label=label, value=getattr(privacy, key), on_change=self._privacy(key)))
-            controls.append(self.subheading(_("Push notifications")))
-            controls.append(ft.Text(_("Choose which parts send notifications to this device."), size=12))
-            for area in PUSH_AREAS:
-                controls.append(ft.Switch(label=area_title(area, i18n), value=settings.push.allows(area), on_change=self._push(area)))
-        if self.error:
-            controls.append(self.message(self.error, "settings-error", error=True))
-        controls.append(ft.Divider())
-        controls.append(ft.Button(content=ft.Text(_("Log out")), icon=ft.Icons.LOGOUT, on_click=self.logout))
-        return controls
-
-    async def change_language(self, e: ft.Event[ft.RadioGroup]) -> None:
-        await self.state.set_language(e.control.value or "sv")
-        self.app.rebuild()
-
-    async def save_contact(self, e: object) -> None:
-        try:
-            updated = await self.state.save_contact(self.email.value or "", self.phone.value or "")
-        except (ApiError, ServerUnreachable) as exc:
-            self.contact_error, self.contact_saved = error_message(exc, self.state.i18n), False
-        else:
-            self.data = Loaded(updated, self.state.now())
-            self._fill_contact()
-            self.contact_error, self.contact_saved = None, True
-        self.app.rebuild()
-
-    async def _patch(self, changes: dict[str, Any]) -> None:
-        try:
-            updated = await self.state.update_settings(changes)
-            self.data = Loaded(updated, self.state.now())
-            self.error = None
-        except (ApiError, ServerUnreachable) as exc:
-            self.error = error_message(exc, self.state.i18n)
-        self.app.rebuild()
-
-    def _privacy(self, key: str):  # type: ignore[no-untyped-def]
-        async def handler(e: ft.Event[ft.Switch]) -> None:
-            await self._patch({"privacy": {key: bool(e.control.value)}})
-
-        return handler
-
-    def _push(self, area: str):  # type: ignore[no-untyped-def]
-        async def handler(e: ft.Event[ft.Switch]) -> None:
-            await self._patch({"push": {area: bool(e.control.value)}})
-
-        return handler
-
-    async def logout(self, e: object) -> None:
-        await self.app.logout()
+            text = (_("More settings are not available from the school's server yet.") if data.unavailable
+                    else data.error or _("More settings show when the server can be reached."))
+            controls.append(message(text, "settings-unavailable"))
+    else:
+        controls.append(subheading(_("Privacy")))
+        controls.append(ft.Text(_("What the contact list may show about you and your child. The contact list box is not shown, "
+                                  "so nothing is shown to other guardians or students."), size=12))
+        for key, label in (("show_email", _("Show my email address")), ("show_phone", _("Show my phone number")),
+                           ("show_child", _("Show my child"))):
+            controls.append(ft.Switch(label=label, value=getattr(settings.privacy, key), on_change=privacy(key)))
+        controls.append(subheading(_("Push notifications")))
+        controls.append(ft.Text(_("Choose which parts send notifications to this device."), size=12))
+        for area in PUSH_AREAS:
+            controls.append(ft.Switch(label=area_title(area, i18n), value=settings.push.allows(area), on_change=push(area)))
+    if error:
+        controls.append(message(error, "settings-error", error=True))
+    controls += [ft.Divider(), ft.Button(content=ft.Text(_("Log out")), icon=ft.Icons.LOGOUT, on_click=logout)]
+    return scaffold(controls, data=data)

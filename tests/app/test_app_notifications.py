@@ -78,4 +78,4 @@ def test_an_item_opens_the_screen_it_is_about_R8():
     assert route_for_notification(item("messages", "/messages/threads/42")) == "/messages/42"
     assert route_for_notification(item("messages", None)) == "/messages"
     assert route_for_notification(item("schedule", "/children/2/schedule?week=2026-W49")) == "/schedule"
-    assert route_for_notification(item("information", "/children/2/information/7")) == "/area/information"
+    assert route_for_notification(item("information", "/children/2/information/7")) == "/information"

@@ -147,6 +147,16 @@ def browser(stack: Stack):  # type: ignore[no-untyped-def]
         context.close()
 
 
+@pytest.fixture(scope="module")
+def ui(browser, stack: Stack, screenshots: Path):  # type: ignore[no-untyped-def]
+    """The UI driver (tests/e2e/ui.py) on the one browser page, shared by a module's tests."""
+    from tests.e2e.ui import TIMEOUT, UI
+
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    page.set_default_timeout(TIMEOUT)
+    return UI(page, stack, screenshots)
+
+
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     if SCREENSHOTS.exists():

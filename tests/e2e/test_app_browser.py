@@ -9,130 +9,14 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from server.personnummer import with_check_digit
-from tests.e2e.conftest import DESKTOP, PHONE, Stack
+from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI, anna_children
 
 pytestmark = pytest.mark.e2e
-DEMO_PASSWORD = "skolhub-demo"
-TIMEOUT = 30_000
-
-
-class UI:
-    def __init__(self, page: Page, stack: Stack, shots: Path) -> None:
-        self.page = page
-        self.stack = stack
-        self.shots = shots
-
-    def open(self, url: str) -> None:
-        self.page.goto(url)
-        self.page.locator("flt-semantics-placeholder").dispatch_event("click")
-
-    def text(self, text: str | re.Pattern[str], exact: bool = False):  # type: ignore[no-untyped-def]
-        locator = self.page.get_by_text(text, exact=exact) if isinstance(text, str) else self.page.get_by_text(text)
-        locator.first.wait_for(timeout=TIMEOUT)
-        return locator.first
-
-    def fill(self, label: str, value: str) -> None:
-        """One field at a time: click, wait for focus, a short pause, fill, check (DESIGN.md)."""
-        box = self.page.get_by_role("textbox", name=label, exact=True)
-        box.wait_for(timeout=TIMEOUT)
-        for _ in range(5):
-            box.click()
-            try:
-                expect(box).to_be_focused(timeout=3000)
-            except AssertionError:
-                time.sleep(0.5)
-                continue
-            time.sleep(0.3)
-            box.fill(value)
-            if box.input_value() == value:
-                return
-        raise AssertionError(f"could not fill {label}")
-
-    @staticmethod
-    def _click(locator) -> None:  # type: ignore[no-untyped-def]
-        """Click; if the screen was redrawn under the pointer, find the control again."""
-        locator.wait_for(timeout=TIMEOUT)
-        for _ in range(3):
-            try:
-                locator.click(timeout=8000)
-                return
-            except PlaywrightTimeout:
-                time.sleep(0.5)
-        locator.click()
-
-    def button(self, name: str) -> None:
-        self._click(self.page.get_by_role("button", name=name, exact=True).first)
-
-    def tap(self, identifier: str, until=None) -> None:  # type: ignore[no-untyped-def]
-        """Tap a control; with `until`, tap again if a redraw swallowed the tap."""
-        target = self.page.locator(f'[flt-semantics-identifier="{identifier}"]').first
-        for _ in range(3):
-            self._click(target)
-            if until is None:
-                return
-            try:
-                until.wait_for(timeout=6000)
-                return
-            except PlaywrightTimeout:
-                continue
-        until.wait_for(timeout=TIMEOUT)
-
-    def heading(self, name: str):  # type: ignore[no-untyped-def]
-        return self.page.get_by_role("heading", name=name, exact=True)
-
-    def said(self, identifier: str) -> str:
-        """What a screen reader gets from the node with this identifier (label and text)."""
-        node = self.page.locator(f'[flt-semantics-identifier="{identifier}"]').first
-        node.wait_for(timeout=TIMEOUT)
-        return str(node.evaluate(
-            "el => [el.getAttribute('aria-label'), el.innerText,"
-            " ...Array.from(el.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))].filter(Boolean).join(' ')"
-        ))
-
-    def shoot(self, name: str) -> None:
-        for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
-            self.page.set_viewport_size(size)
-            self.page.mouse.move(size["width"] - 5, size["height"] - 5)  # no tooltip in the picture
-            time.sleep(1.2)
-            self.page.screenshot(path=str(self.shots / f"{name}-{size_name}.png"))
-        self.page.set_viewport_size(PHONE)
-        time.sleep(0.6)
-
-    def login(self, username: str, password: str) -> None:
-        """Log in; once more if Flutter lost a keystroke the DOM still showed (DESIGN.md)."""
-        bell = self.page.locator('[flt-semantics-identifier="bell"]')
-        for _ in range(2):
-            self.fill("Användarnamn", username)
-            self.fill("Lösenord", password)
-            self.button("Logga in")
-            try:
-                bell.wait_for(timeout=10_000)
-                return
-            except PlaywrightTimeout:
-                continue
-        bell.wait_for(timeout=TIMEOUT)
-
-
-@pytest.fixture(scope="module")
-def ui(browser, stack: Stack, screenshots: Path) -> UI:  # type: ignore[no-untyped-def]
-    page = browser.pages[0] if browser.pages else browser.new_page()
-    page.set_default_timeout(TIMEOUT)
-    return UI(page, stack, screenshots)
-
-
-def _anna_children(stack: Stack) -> list[tuple[int, str]]:
-    rows = stack.sql(
-        "SELECT p.id, p.first_name || ' ' || p.last_name FROM pupil p JOIN guardianship g ON g.pupil_id = p.id "
-        "JOIN user_account u ON u.id = g.guardian_id WHERE u.username = 'anna.lindqvist' ORDER BY p.first_name, p.id"
-    )
-    return [(r[0], r[1]) for r in rows]
 
 
 def test_the_login_screen_is_swedish_by_default(ui: UI) -> None:
@@ -179,7 +63,7 @@ def test_an_activation_link_lets_a_new_guardian_choose_username_and_password_R3(
 def test_login_shows_the_home_of_the_first_child_R4_R7(ui: UI) -> None:
     ui.open(ui.stack.app_url + "/login")
     ui.login("anna.lindqvist", DEMO_PASSWORD)
-    (_id, first), _second = _anna_children(ui.stack)[:2]
+    (_id, first), _second = anna_children(ui.stack)[:2]
     ui.page.get_by_role("heading", name=first).wait_for(timeout=TIMEOUT)
     ui.text(re.compile(r"v\. \d+"))
     time.sleep(1.5)  # the boxes load after the cached page is shown
@@ -187,14 +71,14 @@ def test_login_shows_the_home_of_the_first_child_R4_R7(ui: UI) -> None:
 
 
 def test_a_reload_resumes_the_session(ui: UI) -> None:
-    (_id, first), _second = _anna_children(ui.stack)[:2]
+    (_id, first), _second = anna_children(ui.stack)[:2]
     ui.open(ui.stack.app_url + "/home")
     ui.page.get_by_role("heading", name=first).wait_for(timeout=TIMEOUT)
     ui.page.locator('[flt-semantics-identifier="bell"]').wait_for(timeout=TIMEOUT)
 
 
 def test_my_profile_switches_child_R10(ui: UI) -> None:
-    (_first_id, first), (second_id, second) = _anna_children(ui.stack)[:2]
+    (_first_id, first), (second_id, second) = anna_children(ui.stack)[:2]
     ui.tap("profile", until=ui.heading("Byt barn"))
     ui.shoot("profile")
     ui.tap(f"child-{second_id}", until=ui.heading(second))
@@ -203,7 +87,7 @@ def test_my_profile_switches_child_R10(ui: UI) -> None:
 
 
 def test_the_schedule_box_shows_the_week_and_the_logo_goes_home_R7(ui: UI) -> None:
-    _first, (_id, second) = _anna_children(ui.stack)[:2]
+    _first, (_id, second) = anna_children(ui.stack)[:2]
     ui.tap("box-schedule", until=ui.heading("Schema"))
     assert re.search(r"v\. \d+", ui.said("week-label"))
     time.sleep(1)
@@ -251,7 +135,7 @@ def test_english_applies_at_once_to_every_screen_and_to_dates_R12_R80(ui: UI) ->
 
 
 def test_offline_the_app_shows_the_cache_with_when_it_was_updated_R81(ui: UI) -> None:
-    _first, (_second_id, second) = _anna_children(ui.stack)[:2]
+    _first, (_second_id, second) = anna_children(ui.stack)[:2]
     ui.tap("logo", until=ui.page.get_by_text(re.compile(r"week \d+")).first)
     time.sleep(1)
     ui.stack.stop_server()

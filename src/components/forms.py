@@ -1,13 +1,34 @@
-"""Small helpers for forms: labelled text fields and a busy-aware submit."""
+"""Form pieces: controlled text fields (the value lives in the screen's state, so a redraw —
+a count from the sync, a language switch — never loses what was typed) and the language switch."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import flet as ft
 
 
-def text_field(identifier: str, *, password: bool = False, value: str = "", keyboard: ft.KeyboardType | None = None) -> ft.TextField:
+def use_field(initial: str = "") -> tuple[str, Callable[[str], None]]:
+    """A text field's value as component state: `value, set_value = use_field()`."""
+    return ft.use_state(initial)
+
+
+def text_field(
+    identifier: str,
+    label: str,
+    value: str,
+    on_value: Callable[[str], None],
+    *,
+    password: bool = False,
+    keyboard: ft.KeyboardType | None = None,
+    on_submit: Callable[..., Any] | None = None,
+) -> ft.TextField:
     return ft.TextField(
+        label=label,
         value=value,
+        on_change=lambda e: on_value(e.control.value or ""),
+        on_submit=on_submit,
         password=password,
         can_reveal_password=False,  # its eye button has no label a screen reader can read
         keyboard_type=keyboard or ft.KeyboardType.TEXT,

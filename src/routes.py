@@ -1,0 +1,73 @@
+"""Every path of the app, in one table (issue 9). A screen is one entry here plus one
+@ft.component file in views/. Routes are nested by path: a child route's screen goes on the
+view stack above its parent's, and the back arrow / browser back / Android back return to the
+path one segment up. `:name` segments reach the screen through ft.use_route_params().
+
+Adding a screen:  Route(path="new", component=NewAbsenceScreen) in the children of "absence",
+or a nested detail  Route(path=":id", component=AbsenceScreen, children=[Route(path="edit", ...)])."""
+
+from __future__ import annotations
+
+import flet as ft
+from flet import Route
+
+from views.activate import ActivateScreen
+from views.area import AreaScreen
+from views.change_password import ChangePasswordScreen
+from views.change_username import ChangeUsernameScreen
+from views.home import HomeScreen
+from views.login import LoginScreen
+from views.messages import MessagesScreen
+from views.notifications import NotificationsScreen
+from views.profile import ProfileScreen
+from views.redirect import RedirectHome
+from views.schedule import ScheduleScreen
+from views.settings import SettingsScreen
+from views.thread import ThreadScreen
+
+# Open without a session, logged in or not (the links in the emails).
+PUBLIC: list[Route] = [
+    Route(path="/activate/:token", component=ActivateScreen),
+]
+
+# Logged in: the home at the bottom of the stack, everything else above it.
+APP: list[Route] = [
+    Route(path="/", component=HomeScreen, children=[
+        Route(path="notifications", component=NotificationsScreen),
+        Route(path="messages", component=MessagesScreen, children=[
+            Route(path=":id", component=ThreadScreen),
+        ]),
+        Route(path="schedule", component=ScheduleScreen, children=[
+            Route(path=":week", component=ScheduleScreen),
+        ]),
+        Route(path="profile", component=ProfileScreen, children=[
+            Route(path="username", component=ChangeUsernameScreen),
+            Route(path="password", component=ChangePasswordScreen),
+        ]),
+        Route(path="settings", component=SettingsScreen),
+        # The boxes (R7). Until a box has its own screen, AreaScreen shows its new items.
+        Route(path="absence", component=AreaScreen),
+        Route(path="talks", component=AreaScreen),
+        Route(path="leisure", component=AreaScreen),
+        Route(path="information", component=AreaScreen),
+        Route(path="calendar", component=AreaScreen),
+        Route(path="blog", component=AreaScreen),
+        Route(path="planning", component=AreaScreen),
+        Route(path="assessments", component=AreaScreen),
+        Route(path="documentation", component=AreaScreen),
+    ]),
+    *PUBLIC,
+    Route(path="/login", component=RedirectHome),  # logged in already: to the home
+    Route(path="/home", component=RedirectHome),  # the address of the home in earlier versions
+]
+
+# Logged out: the public links, and the login form at every other address (so a deep link
+# opens its screen once logged in).
+LOGGED_OUT: list[Route] = [
+    *PUBLIC,
+    Route(path="/:rest*", component=LoginScreen),
+]
+
+@ft.component
+def AppRouter(logged_in: bool) -> list[ft.View]:
+    return ft.Router(APP if logged_in else LOGGED_OUT, manage_views=True)
