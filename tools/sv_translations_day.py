@@ -25,6 +25,8 @@ SV = {
     "Students cannot register leisure time; a guardian does.": "Elever kan inte registrera vistelsetider; det gör en vårdnadshavare.",
     "The child is not enrolled in fritids or preschool.": "Barnet är inte inskrivet på fritids eller förskola.",
     # the screens
+    'Today': 'I dag',
+    'Tomorrow': 'I morgon',
     '1 = every week, 2 = every other week': '1 = varje vecka, 2 = varannan vecka',
     'A reported absence cannot be changed. Contact the school to change it: {school}.': 'En anmäld frånvaro kan inte ändras. Kontakta skolan för att ändra: {school}.',
     "Absence is not available from the school's server yet.": 'Frånvaro finns inte på skolans server ännu.',

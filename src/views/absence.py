@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import Any
 
 import flet as ft
+
 from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold, subheading
-from components.store import use_store
-
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
+from components.store import use_store
 from components.theme import ERROR, PURPLE
 from services.api import ApiError, ServerUnreachable, SessionExpired
 from services.areas import area_title
@@ -251,7 +251,8 @@ def NewAbsenceScreen() -> ft.View:
         changes_of(state).bump("absence")
 
     reasons = PRESCHOOL_REASONS if preschool else SCHOOL_REASONS
-    day_text = {k: f"{(_('Today') if k == 'today' else _('Tomorrow'))}, {i18n.date_long(v)}" for k, v in days.items()}
+    day_names = {"today": _("Today"), "tomorrow": _("Tomorrow")}
+    day_text = {k: day_names[k] + ", " + i18n.date_long(v) for k, v in days.items()}
     summary_rows = [
         (_("Child"), child.full_name),
         (_("Date"), day_text[which]),
