@@ -86,6 +86,18 @@ class Stack:
             self.server.terminate()
             self.server.wait(15)
 
+    def start_server(self) -> None:
+        """After stop_server(): the same server again (same port, same database), so the test
+        files after an offline test still have one."""
+        if self.server.poll() is None:
+            return
+        port = self.api_url.rsplit(":", 1)[1]
+        log = (self.folder / "server.log").open("a")
+        self.server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", port], env=self.env, cwd=ROOT,
+                                       stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        wait_http(f"{self.api_url}/api/v1/health")
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
@@ -122,7 +134,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         wait_http(s.app_url)
         yield s
     finally:
-        for proc in (app, server):
+        for proc in (s.app, s.server):
             if proc.poll() is None:
                 proc.terminate()
                 try:

@@ -139,12 +139,15 @@ def test_offline_the_app_shows_the_cache_with_when_it_was_updated_R81(ui: UI) ->
     ui.tap("logo", until=ui.page.get_by_text(re.compile(r"week \d+")).first)
     time.sleep(1)
     ui.stack.stop_server()
-    ui.tap("logo", until=ui.page.locator('[flt-semantics-identifier="offline-banner"]').first)
-    assert "Offline" in ui.said("offline-banner")
-    ui.page.get_by_role("heading", name=second).wait_for(timeout=TIMEOUT)  # the cached child and home are still shown
-    ui.page.locator('[flt-semantics-identifier^="box-"]').first.wait_for(timeout=TIMEOUT)
-    ui.shoot("offline-home")
-    ui.tap("envelope", until=ui.heading("Messages"))  # messages already read stay readable
-    ui.page.locator('[flt-semantics-identifier^="thread-"]').first.wait_for(timeout=TIMEOUT)
-    assert "Offline" in ui.said("offline-banner")
-    ui.shoot("offline-messages")
+    try:
+        ui.tap("logo", until=ui.page.locator('[flt-semantics-identifier="offline-banner"]').first)
+        assert "Offline" in ui.said("offline-banner")
+        ui.page.get_by_role("heading", name=second).wait_for(timeout=TIMEOUT)  # the cached child and home are still shown
+        ui.page.locator('[flt-semantics-identifier^="box-"]').first.wait_for(timeout=TIMEOUT)
+        ui.shoot("offline-home")
+        ui.tap("envelope", until=ui.heading("Messages"))  # messages already read stay readable
+        ui.page.locator('[flt-semantics-identifier^="thread-"]').first.wait_for(timeout=TIMEOUT)
+        assert "Offline" in ui.said("offline-banner")
+        ui.shoot("offline-messages")
+    finally:
+        ui.stack.start_server()  # the next test file needs it

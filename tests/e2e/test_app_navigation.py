@@ -25,7 +25,8 @@ def _wait_week(ui: UI, number: int) -> None:
 
 
 def test_the_back_arrow_returns_through_the_weeks_to_the_home(ui: UI) -> None:
-    ui.open(ui.stack.app_url + "/login")
+    ui.stack.sql("UPDATE user_account SET language = 'sv' WHERE username = 'anna.lindqvist'")  # an earlier file chose English
+    ui.open_logged_out(ui.stack.app_url + "/login")
     ui.login("anna.lindqvist", DEMO_PASSWORD)
     (_id, first), (second_id, second) = anna_children(ui.stack)[:2]
     ui.heading(first).wait_for(timeout=TIMEOUT)

@@ -26,6 +26,14 @@ class UI:
         self.page.goto(url)
         self.page.locator("flt-semantics-placeholder").dispatch_event("click")
 
+    def open_logged_out(self, url: str) -> None:
+        """Open the app as a browser that has never logged in (an earlier test file may have
+        left a session in the browser's storage, and flet web resumes the same Python session from
+        sessionStorage)."""
+        self.page.goto(self.stack.app_url)
+        self.page.evaluate("() => { window.localStorage.clear(); window.sessionStorage.clear(); }")
+        self.open(url)
+
     def text(self, text: str | re.Pattern[str], exact: bool = False):  # type: ignore[no-untyped-def]
         locator = self.page.get_by_text(text, exact=exact) if isinstance(text, str) else self.page.get_by_text(text)
         locator.first.wait_for(timeout=TIMEOUT)
