@@ -317,8 +317,9 @@ def NewAbsenceScreen() -> ft.View:
         content=ft.Column([ft.Radio(value=r, label=reason_label(r, _)) for r in reasons]),
     )))
     controls.append(ft.TextField(label=_("Comment (optional)"), value=comment, on_change=type_comment, multiline=True,
-                                 min_lines=2, max_lines=5, max_length=1000, width=420,
-                                 hint_text=_("e.g. leave") if preschool else None))
+                                 min_lines=2, max_lines=5, max_length=1000, width=420))
+    if preschool:
+        controls.append(ft.Text(_("e.g. leave"), size=13))
     controls.append(ft.Semantics(identifier="gdpr-reminder", content=ft.Row([
         ft.Icon(ft.Icons.PRIVACY_TIP, color=ERROR, size=18),
         ft.Text(_("Do not write health information here (GDPR)."), color=ERROR, expand=True),

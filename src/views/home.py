@@ -41,9 +41,9 @@ def HomeScreen() -> ft.View:
         for box in data.value.boxes:
             new_label = i18n.ngettext("{n} new", "{n} new", box.count).format(n=box.count)
             cards.append(box_card(box.key, area_title(box.key, i18n, child.unit_kind), box.count, new_label, _opener(box_path(box.key))))
-        controls.append(ft.ResponsiveRow(cards, spacing=12, run_spacing=12))
         if any(box.key == "talks" for box in data.value.boxes):
-            controls.append(BookedTalkLine())  # the booked development talk, if any (issue 10)
+            controls.append(BookedTalkLine())  # the booked development talk, if any, above the boxes (issue 10)
+        controls.append(ft.ResponsiveRow(cards, spacing=12, run_spacing=12))
     return scaffold(controls, data=data, fetched_at=state.peek_me_fetched_at(), back=False)
 
 

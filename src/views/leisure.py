@@ -76,11 +76,13 @@ def LeisureScreen() -> ft.View:
 
     header = ft.Row(
         [
-            ft.IconButton(icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=opener(f"/leisure/{shift_week(week, -1)}")),
+            ft.Semantics(identifier="leisure-previous-week", content=ft.IconButton(
+                icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=opener(f"/leisure/{shift_week(week, -1)}"))),
             ft.Semantics(identifier="leisure-week-label", content=ft.Text(
                 f"{i18n.week_label(monday)} · {i18n.date_short(monday)} – {i18n.date_short(monday + timedelta(days=6))}",
                 weight=ft.FontWeight.W_600)),
-            ft.IconButton(icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=opener(f"/leisure/{shift_week(week, 1)}")),
+            ft.Semantics(identifier="leisure-next-week", content=ft.IconButton(
+                icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=opener(f"/leisure/{shift_week(week, 1)}"))),
         ],
         wrap=True,
     )
@@ -239,17 +241,17 @@ def LeisureDayScreen() -> ft.View:
         subheading(_("Add/Change day")),
         ft.Row([
             ft.TextField(label=_("Start"), value=start_value, on_change=lambda e: set_start(e.control.value or ""),
-                         width=130, hint_text="07:30", keyboard_type=ft.KeyboardType.DATETIME),
+                         width=130, keyboard_type=ft.KeyboardType.DATETIME),
             ft.TextField(label=_("End"), value=end_value, on_change=lambda e: set_end(e.control.value or ""),
-                         width=130, hint_text="16:00", keyboard_type=ft.KeyboardType.DATETIME),
+                         width=130, keyboard_type=ft.KeyboardType.DATETIME),
         ], wrap=True),
     ]
     if hint:
         controls.append(ft.Text(hint, size=13, italic=True))
     controls += [
         ft.TextField(label=_("Comment (optional)"), value=comment_value, on_change=lambda e: set_comment(e.control.value or ""),
-                     hint_text=_("e.g. grandfather picks up"), max_length=500, width=420),
-        ft.Text(_("Do not write health information here (GDPR)."), size=13),
+                     max_length=500, width=420),
+        ft.Text(_("e.g. grandfather picks up") + " · " + _("Do not write health information here (GDPR)."), size=13),
         ft.Row([
             purple_button("leisure-day-save", _("Save"), save, disabled=sending, icon=ft.Icons.SAVE),
             *([ft.TextButton(content=ft.Text(_("Remove the times")), icon=ft.Icons.DELETE_OUTLINE, on_click=remove,
@@ -391,19 +393,20 @@ def LeisureWeekFormScreen() -> ft.View:
         name = i18n.weekday(first_monday + timedelta(days=wd - 1)).capitalize()
         opening = view.opening_on(wd)
         s_raw, t_raw = times.get(wd, ("", ""))
+        hours = f"{opening.opens}–{opening.closes}" if opening else ""
         controls.append(ft.Row([
-            ft.Text(name, width=90, weight=ft.FontWeight.W_600),
-            ft.TextField(label=_("{weekday} start").format(weekday=name), value=s_raw, on_change=set_time(wd, 0), width=140,
-                         hint_text=opening.opens if opening else None, keyboard_type=ft.KeyboardType.DATETIME),
-            ft.TextField(label=_("{weekday} end").format(weekday=name), value=t_raw, on_change=set_time(wd, 1), width=140,
-                         hint_text=opening.closes if opening else None, keyboard_type=ft.KeyboardType.DATETIME),
+            ft.Column([ft.Text(name, weight=ft.FontWeight.W_600), ft.Text(hours, size=12)], width=90, spacing=0),
+            ft.TextField(label=_("{weekday} start").format(weekday=name), value=s_raw, on_change=set_time(wd, 0), width=130,
+                         keyboard_type=ft.KeyboardType.DATETIME),
+            ft.TextField(label=_("{weekday} end").format(weekday=name), value=t_raw, on_change=set_time(wd, 1), width=130,
+                         keyboard_type=ft.KeyboardType.DATETIME),
         ], wrap=True))
     controls.append(ft.Checkbox(label=_("Repeat the registrations of this week"), value=repeat, on_change=on(set_repeat)))
     if repeat:
         controls += [
             ft.TextField(label=_("Every … weeks"), value=every, on_change=on(set_every), width=200,
-                         keyboard_type=ft.KeyboardType.NUMBER,
-                         helper=_("1 = every week, 2 = every other week")),
+                         keyboard_type=ft.KeyboardType.NUMBER),
+            ft.Text(_("1 = every week, 2 = every other week"), size=13),
             ft.Semantics(identifier="leisure-repeat-mode", container=True, content=ft.RadioGroup(
                 value=mode, on_change=on(set_mode),
                 content=ft.Column([ft.Radio(value="count", label=_("For a number of weeks")),

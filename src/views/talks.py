@@ -149,8 +149,9 @@ def TalksScreen() -> ft.View:
                 controls.append(row_card(
                     f"talk-time-{t.id}",
                     f"{when_text(t, i18n)}, {t.teacher.name}, {t.place}. {status}",
-                    [ft.Text(when_text(t, i18n), weight=ft.FontWeight.W_600),
-                     ft.Text(t.place, size=13), ft.Text(status, size=13, color=PURPLE)],
+                    [ft.Text(i18n.date_long(t.date).capitalize(), size=13),
+                     ft.Text(f"{t.start}–{t.end}", weight=ft.FontWeight.W_600),
+                     ft.Text(f"{t.place} · {status}", size=13, color=PURPLE)],
                     trailing=trailing,
                 ))
         if has_booking:
