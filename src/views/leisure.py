@@ -18,11 +18,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import flet as ft
+
 from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold, subheading
-from components.store import use_store
-
 from components.schoolday import changes_of, opener, purple_button, row_card, school_day, use_reload_on_change
+from components.store import use_store
 from components.theme import PURPLE
 from services.api import ApiError, ServerUnreachable, SessionExpired
 from services.areas import area_title

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import flet as ft
+
 from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold, subheading
-from components.store import go, use_store
-
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
+from components.store import go, use_store
 from components.theme import PURPLE
 from services.api import ApiError, ServerUnreachable, SessionExpired
 from services.schoolday import ChildTalks, TalkTime, message_route, new_key, school_day_error
