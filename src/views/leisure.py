@@ -393,14 +393,16 @@ def LeisureWeekFormScreen() -> ft.View:
         name = i18n.weekday(first_monday + timedelta(days=wd - 1)).capitalize()
         opening = view.opening_on(wd)
         s_raw, t_raw = times.get(wd, ("", ""))
-        hours = f"{opening.opens}–{opening.closes}" if opening else ""
-        controls.append(ft.Row([
-            ft.Column([ft.Text(name, weight=ft.FontWeight.W_600), ft.Text(hours, size=12)], width=90, spacing=0),
-            ft.TextField(label=_("{weekday} start").format(weekday=name), value=s_raw, on_change=set_time(wd, 0), width=130,
-                         keyboard_type=ft.KeyboardType.DATETIME),
-            ft.TextField(label=_("{weekday} end").format(weekday=name), value=t_raw, on_change=set_time(wd, 1), width=130,
-                         keyboard_type=ft.KeyboardType.DATETIME),
-        ], wrap=True))
+        hours = f" · {opening.opens}–{opening.closes}" if opening else ""
+        controls.append(ft.Column([
+            ft.Text(name + hours, weight=ft.FontWeight.W_600),
+            ft.Row([
+                ft.TextField(label=_("{weekday} start").format(weekday=name), value=s_raw, on_change=set_time(wd, 0),
+                             width=155, keyboard_type=ft.KeyboardType.DATETIME),
+                ft.TextField(label=_("{weekday} end").format(weekday=name), value=t_raw, on_change=set_time(wd, 1),
+                             width=155, keyboard_type=ft.KeyboardType.DATETIME),
+            ], wrap=True),
+        ], spacing=4))
     controls.append(ft.Checkbox(label=_("Repeat the registrations of this week"), value=repeat, on_change=on(set_repeat)))
     if repeat:
         controls += [
