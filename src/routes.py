@@ -16,6 +16,7 @@ from views.activate import ActivateScreen
 from views.area import AreaScreen
 from views.change_password import ChangePasswordScreen
 from views.change_username import ChangeUsernameScreen
+from views.compose import ComposeScreen
 from views.home import HomeScreen
 from views.leisure import LeisureDayScreen, LeisureScreen, LeisureWeekFormScreen
 from views.login import LoginScreen
@@ -38,6 +39,8 @@ APP: list[Route] = [
     Route(path="/", component=HomeScreen, children=[
         Route(path="notifications", component=NotificationsScreen),
         Route(path="messages", component=MessagesScreen, children=[
+            Route(path="new", component=ComposeScreen),  # ?to=<staff id>[,…]&subject=<text> (R22, R33)
+            Route(path="sent", component=MessagesScreen),
             Route(path=":id", component=ThreadScreen),
         ]),
         Route(path="schedule", component=ScheduleScreen, children=[

@@ -90,6 +90,7 @@ def _bar(store: Any, back_from: str | None, home_data: Data[Any] | None) -> ft.A
         on_home=home,
         on_bell=nav("/notifications"),
         on_messages=nav("/messages"),
+        on_new_message=nav("/messages/new"),
         on_profile=nav("/profile"),
         on_settings=nav("/settings"),
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import flet as ft
 
+from components.messages_ui import envelope_plus
 from components.theme import PURPLE
 
 
@@ -34,6 +35,7 @@ def top_bar(
     on_home: Callable,  # type: ignore[type-arg]
     on_bell: Callable,  # type: ignore[type-arg]
     on_messages: Callable,  # type: ignore[type-arg]
+    on_new_message: Callable | None = None,  # type: ignore[type-arg]
     on_profile: Callable,  # type: ignore[type-arg]
     on_settings: Callable,  # type: ignore[type-arg]
 ) -> ft.AppBar:
@@ -86,6 +88,7 @@ def top_bar(
         actions=[
             _counted(ft.Icons.NOTIFICATIONS, bell_count, bell_label, "bell", on_bell),
             _counted(ft.Icons.MAIL, unread_messages, mail_label, "envelope", on_messages),
+            *([envelope_plus(on_new_message, _("New message"))] if on_new_message is not None else []),
             profile,
             settings,
         ],

@@ -24,7 +24,10 @@ from services.models import (
     Me,
     NotificationCounts,
     NotificationPage,
+    RecipientList,
     SessionInfo,
+    Thread,
+    ThreadList,
     User,
 )
 
@@ -123,8 +126,8 @@ class ApiClient:
         """Send a request. GETs and creates (which carry an Idempotency-Key) are retried with
         backoff on network errors and 5xx; other writes are sent once."""
         extra = dict(headers or {})
-        if create:  # the caller may bring its own key, kept across retries of one form
-            extra.setdefault("Idempotency-Key", str(uuid.uuid4()))
+        if create:
+            extra.setdefault("Idempotency-Key", str(uuid.uuid4()))  # a caller may bring its own (the outbox does)
         retryable = method == "GET" or create
         attempts = self.retries + 1 if retryable else 1
         last: Exception | None = None
@@ -233,6 +236,31 @@ class ApiClient:
     async def unread_messages(self) -> int:
         response = await self.request("GET", "/messages/unread-count")
         return int(response.json().get("unread", 0))
+
+    # --- messages: writing (issue 11, R21–R24) -------------------------------------------------
+
+    async def message_recipients(self, pupil_id: int) -> RecipientList:
+        return await self.get_model(f"/children/{pupil_id}/message-recipients", RecipientList)
+
+    async def sent_messages(self) -> ThreadList:
+        return await self.get_model("/messages/sent", ThreadList)
+
+    async def start_thread(self, pupil_id: int, recipient_ids: list[int], subject: str, body: str, idempotency_key: str) -> Thread:
+        """R22: a new thread to staff of the child's unit. The key makes a retry (even one from a
+        later run of the app) return the first answer instead of a second thread."""
+        response = await self.request(
+            "POST", "/messages/threads", create=True, headers={"Idempotency-Key": idempotency_key},
+            json={"pupil_id": pupil_id, "recipient_ids": recipient_ids, "subject": subject, "body": body},
+        )
+        return Thread.model_validate(response.json())
+
+    async def reply(self, thread_id: int, body: str, idempotency_key: str) -> Thread:
+        """R21: a reply; the whole thread comes back."""
+        response = await self.request(
+            "POST", f"/messages/threads/{thread_id}/replies", create=True, headers={"Idempotency-Key": idempotency_key},
+            json={"body": body},
+        )
+        return Thread.model_validate(response.json())
 
 
 def _error_from(response: httpx.Response) -> ApiError:

@@ -172,6 +172,7 @@ class ThreadSummary(_Model):
     id: int
     subject: str
     pupil_id: int | None = None
+    pupil_name: str | None = None  # the child it is about
     participants: list[Participant] = []
     last_message_at: datetime
     last_preview: str = ""
@@ -193,6 +194,7 @@ class Thread(_Model):
     id: int
     subject: str
     pupil_id: int | None = None
+    pupil_name: str | None = None
     participants: list[Participant] = []
     messages: list[ThreadMessage] = []
 
@@ -229,3 +231,21 @@ class ScheduleDay(_Model):
 class ScheduleWeek(_Model):
     week: str
     days: list[ScheduleDay] = []
+
+
+# --- messages: writing (issue 11, R21–R24) -----------------------------------------------------
+
+
+class Recipient(_Model):
+    """One entry of the child's recipient directory: staff of the child's unit (R22, R24)."""
+
+    id: int
+    name: str
+    role: str
+    is_mentor: bool = False
+    is_teacher_of_child: bool = False
+    subject: str | None = None
+
+
+class RecipientList(_Model):
+    recipients: list[Recipient] = []

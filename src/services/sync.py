@@ -8,6 +8,7 @@ import logging
 
 from services.api import ApiError, NotFound, ServerUnreachable, SessionExpired
 from services.areas import area_title
+from services.compose import compose_for
 from services.models import Push
 from services.notifier import Notifier
 from services.state import AppState
@@ -20,6 +21,7 @@ class NotificationSync:
         self.state = state
         self.notifier = notifier
         self.interval = interval
+        self.outbox_interval = 3.0
         self._baselined: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
@@ -39,6 +41,7 @@ class NotificationSync:
         user = state.user
         if user is None:
             return []
+        await self._send_outbox()
         try:
             page = await state.api.notifications(limit=50)
         except ServerUnreachable:
@@ -64,6 +67,19 @@ class NotificationSync:
         await state.refresh_counts()
         return shown
 
+    async def _send_outbox(self) -> None:
+        """Messages written while the server could not be reached go out first (issue 11)."""
+        try:
+            await compose_for(self.state).flush()
+        except ApiError:
+            log.info("outbox not sent this round")
+
+    def _next_wait(self) -> float:
+        """Sooner while a written message waits for the server."""
+        if self.state.user is not None and compose_for(self.state).waiting():
+            return min(self.interval, self.outbox_interval)
+        return self.interval
+
     async def run(self) -> None:
         while self.state.user is not None:
             try:
@@ -73,7 +89,7 @@ class NotificationSync:
                 return
             except Exception:
                 log.exception("notification sync round failed")
-            await asyncio.sleep(self.interval)
+            await asyncio.sleep(self._next_wait())
 
     def start(self) -> None:
         if self._task is None or self._task.done():

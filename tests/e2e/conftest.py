@@ -98,6 +98,16 @@ class Stack:
         log.close()
         wait_http(f"{self.api_url}/api/v1/health")
 
+    def emails_to(self, recipient: str) -> list[email.message.Message]:
+        """The emails the demo outbox has written for `recipient` (after running the worker once)."""
+        self.cli("worker", "--once")
+        found = []
+        for path in sorted((self.folder / "email").glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes())
+            if recipient in (message["To"] or ""):
+                found.append(message)
+        return found
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
