@@ -282,7 +282,8 @@ def test_a_guardian_books_a_talk_with_a_message_sees_it_on_home_and_cancels_with
     subject = unquote(query["subject"][0])
     assert subject.startswith("Avbokat utvecklingssamtal") and str(start)[:5] in subject
     # The compose screen (messages area) opens with the teacher and the subject filled in.
-    assert "Omar Haddad" in ui.said(f"chosen-{omar}")
+    ui.node(f"chosen-{omar}").wait_for(timeout=TIMEOUT)  # the teacher is the chosen recipient
+    expect(ui.page.get_by_role("checkbox", name=re.compile(r"^Omar Haddad"))).to_be_checked(timeout=TIMEOUT)
     expect(ui.page.get_by_role("textbox", name="Titel", exact=True)).to_have_value(subject, timeout=TIMEOUT)
     time.sleep(1)
     ui.shoot("talk-message-to-teacher")
@@ -313,7 +314,8 @@ def test_fritids_a_day_with_a_comment_a_week_every_other_week_and_today_locked(u
     ui.text("Sparat.")
     row = ui.stack.sql("SELECT start, \"end\", comment FROM leisure_day WHERE pupil_id = ? AND date = ?", child_id, thursday.isoformat())
     assert row and str(row[0][0]).startswith("08:15") and str(row[0][1]).startswith("15:45") and row[0][2] == "Morfar hämtar"
-    ui.tap("back", until=ui.heading("Hela veckan"))
+    ui.open(f"{ui.stack.app_url}/leisure/{iso_week(next_monday)}")  # the week again, fetched afresh
+    ui.heading("Hela veckan").wait_for(timeout=TIMEOUT)
     said = ui.said(f"leisure-day-{thursday.isoformat()}")
     assert "08:15–15:45" in said and "Kommentar: Morfar hämtar" in said  # the speech bubble
     ui.shoot("leisure-day-comment")
