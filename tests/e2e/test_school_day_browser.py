@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, Stack, free_port, wait_http
@@ -325,7 +326,16 @@ def test_fritids_a_day_with_a_comment_a_week_every_other_week_and_today_locked(u
     ui.tap("leisure-week-form", until=ui.heading("Lägg till/Ändra vecka"))
     ui.fill("Måndag start", "09:00")
     ui.fill("Måndag slut", "13:00")
-    ui.page.get_by_role("checkbox", name="Upprepa registreringarna för denna vecka").click()
+    repeat = ui.page.get_by_role("checkbox", name="Upprepa registreringarna för denna vecka")
+    every = ui.page.get_by_role("textbox", name="Var … vecka", exact=True)
+    for _ in range(3):  # tap again if a redraw swallowed the tap
+        if every.count() == 0:
+            repeat.click()
+        try:
+            every.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            continue
     ui.fill("Var … vecka", "2")
     ui.fill("Antal veckor", "6")
     ui.shoot("leisure-week-form")
