@@ -11,8 +11,8 @@ from __future__ import annotations
 import flet as ft
 from flet import Route
 
+from views.absence import AbsenceDetailScreen, AbsenceScreen, NewAbsenceScreen
 from views.activate import ActivateScreen
-from views.area import AreaScreen
 from views.assessments import AssessmentsScreen
 from views.blog import BlogPostScreen, BlogScreen
 from views.calendar import CalendarEntryScreen, CalendarScreen
@@ -22,6 +22,7 @@ from views.compose import ComposeScreen
 from views.documentation import DocumentationScreen
 from views.home import HomeScreen
 from views.information import InformationScreen, NewsScreen
+from views.leisure import LeisureDayScreen, LeisureScreen, LeisureWeekFormScreen
 from views.login import LoginScreen
 from views.messages import MessagesScreen
 from views.notifications import NotificationsScreen
@@ -31,6 +32,7 @@ from views.redirect import RedirectHome
 from views.reset_password import ResetPasswordScreen
 from views.schedule import ScheduleScreen
 from views.settings import SettingsScreen
+from views.talks import BookTalkScreen, TalksScreen
 from views.thread import ThreadScreen
 
 # Open without a session, logged in or not (the links in the emails).
@@ -56,10 +58,21 @@ APP: list[Route] = [
             Route(path="password", component=ChangePasswordScreen),
         ]),
         Route(path="settings", component=SettingsScreen),
-        # The boxes (R7). Until a box has its own screen, AreaScreen shows its new items.
-        Route(path="absence", component=AreaScreen),
-        Route(path="talks", component=AreaScreen),
-        Route(path="leisure", component=AreaScreen),
+        # The boxes (R7).
+        # Issue 10: absence (R40–R47), development talks (R30–R34), leisure time (R70–R74).
+        Route(path="absence", component=AbsenceScreen, children=[
+            Route(path="new", component=NewAbsenceScreen),
+            Route(path=":id(\\d+)", component=AbsenceDetailScreen),
+        ]),
+        Route(path="talks", component=TalksScreen, children=[
+            Route(path=":time_id(\\d+)", component=BookTalkScreen),
+        ]),
+        Route(path="leisure", component=LeisureScreen, children=[
+            Route(path="week", component=LeisureWeekFormScreen),
+            Route(path=":week(\\d{4}-W\\d{2})", component=LeisureScreen, children=[
+                Route(path=":date(\\d{4}-\\d{2}-\\d{2})", component=LeisureDayScreen),
+            ]),
+        ]),
         Route(path="information", component=InformationScreen, children=[
             Route(path=":id", component=NewsScreen),
         ]),

@@ -4,7 +4,7 @@ Order of decisions, each independent of the box's own provider:
 1. the unit has not switched the box off (unit_module rows; no row = on);
 2. the box is registered (server/home/boxes.py BOXES);
 3. the generic rules: the contact list never shows (R13); school-only boxes only for school
-   pupils; talks and leisure time never for students (R1); leisure time only for children in
+   pupils; absence, talks and leisure time never for students (R1, issue 10); leisure time only for children in
    fritids or preschool (R70);
 4. the provider's own rule (None hides, e.g. talks without published times, R30).
 """
@@ -30,7 +30,9 @@ KNOWN_BOXES = (
 )
 SCHOOL_ONLY = frozenset({"schedule", "assessments", "planning", "documentation"})
 NEVER_SHOWN = frozenset({"contact_list"})  # R13
-NOT_FOR_STUDENTS = frozenset({"talks", "leisure"})  # R1, R30, R70
+# R1, R30, R70; and absence (issue 10): a student cannot report it, so the box that is there to
+# report it is not shown (the history still opens from an invalid-absence notification, R45).
+NOT_FOR_STUDENTS = frozenset({"absence", "talks", "leisure"})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Demo talks: Karl Sund's development-talk times for 4A and 5A over the next two weeks, a few
 already booked by 4A families (with messages for the staff overview). 5A's featured guardian
-(mats.wikstrom) finds every time still open for his child."""
+(mats.wikstrom) finds every time still open for his child. Omar Haddad has published times for
+3A too, none booked, so the Swedish-speaking shared-custody family (karin.berg, johan.berg)
+can book, see the talk on the home page and cancel it (Avboka)."""
 
 from __future__ import annotations
 
@@ -70,4 +72,29 @@ def seed(db: Session, clock: Clock, settings: Settings, world) -> None:  # type:
                 created_at=clock.now(),
             )
         )
+    db.flush()
+    seed_3a(db, clock, world)
+
+
+OMAR_SLOTS = [time(13, 0), time(13, 30), time(14, 0)]
+
+
+def seed_3a(db: Session, clock: Clock, world) -> None:  # type: ignore[no-untyped-def]
+    omar = world.staff["omar.haddad"]
+    today = local_today(clock)
+    days = [
+        today + timedelta(days=i)
+        for i in range(2, 16)
+        if (today + timedelta(days=i)).isoweekday() in (1, 3)
+    ]
+    times = [
+        service.NewTime(
+            teacher_id=omar.id, date=day, start=slot, length_minutes=30, place="Klassrum 3A"
+        )
+        for day in days
+        for slot in OMAR_SLOTS
+    ]
+    service.create_series(
+        db, clock, omar, "Utvecklingssamtal 3A ht 2026", [world.classes["3A"].id], times
+    )
     db.flush()

@@ -7,6 +7,7 @@ import flet as ft
 from components.box_card import box_card
 from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold
+from components.schoolday import BookedTalkLine
 from components.store import go, use_store
 from services.areas import area_title, box_path
 from services.labels import box_badge
@@ -41,6 +42,8 @@ def HomeScreen() -> ft.View:
         for box in data.value.boxes:
             new_label = box_badge(i18n, box.key, box.count)
             cards.append(box_card(box.key, area_title(box.key, i18n, child.unit_kind), box.count, new_label, _opener(box_path(box.key))))
+        if any(box.key == "talks" for box in data.value.boxes):
+            controls.append(BookedTalkLine())  # the booked development talk, if any, above the boxes (issue 10)
         controls.append(ft.ResponsiveRow(cards, spacing=12, run_spacing=12))
     return scaffold(controls, data=data, fetched_at=state.peek_me_fetched_at(), back=False)
 

@@ -56,15 +56,17 @@ def test_school_only_boxes_are_hidden_for_preschool_children(client, make, boxes
     assert keys(home(client, make, guardian, big)) == ["schedule", "planning", "assessments", "documentation", "absence"]
 
 
-def test_a_student_sees_neither_talks_nor_leisure_even_when_the_providers_would_show_them(client, make, boxes):
-    """R1, R30, R70: the home service hides them for students, whatever a provider answers."""
+def test_a_student_sees_neither_absence_talks_nor_leisure_even_when_the_providers_would_show_them(client, make, boxes):
+    """R1, R30, R40, R70: the home service hides them for students, whatever a provider answers
+    (a student cannot report absence, so the box for reporting it is not theirs: issue 10)."""
+    boxes("absence", 20, count=1)
     boxes("talks", 30, count=2)
     boxes("leisure", 40, count=1)
     boxes("information", 50)
     school = make.school()
     child = make.pupil(school.group, in_fritids=True)
     guardian, student = make.guardian(child), make.student(child)
-    assert keys(home(client, make, guardian, child)) == ["talks", "leisure", "information"]
+    assert keys(home(client, make, guardian, child)) == ["absence", "talks", "leisure", "information"]
     assert keys(home(client, make, student, child)) == ["information"]
 
 
