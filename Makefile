@@ -3,13 +3,18 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PIP_VERSION := 26.3
 
-.PHONY: demo test lint bench clean venv catalogs i18n
+.PHONY: demo test lint bench clean venv catalogs i18n lock
 
-$(STAMP): pyproject.toml
+# Installs exactly what locks/dev.txt pins (every package, with hashes), then the server part
+# (server/pyproject.toml) editable on top. The app (src/) runs from its folder.
+$(STAMP): locks/dev.txt pyproject.toml server/pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e ".[server]" --group dev
+	$(BIN)/python -m pip install --quiet "pip==$(PIP_VERSION)"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r locks/dev.txt
+	@$(BIN)/python -m pip uninstall --quiet --yes skolhub 2>/dev/null || true  # the pre-split single package
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e ./server
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -27,6 +32,10 @@ demo: catalogs
 
 test: catalogs
 	$(BIN)/python -m pytest tests
+
+# After changing a dependency: re-pin locks/*.txt (all transitive versions, with hashes).
+lock: $(STAMP)
+	tools/lock.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check server src tests bench

@@ -369,4 +369,4 @@ def leisure_box(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | No
     return 0
 
 
-register_box("leisure", 70, leisure_box)
+register_box("leisure", 40, leisure_box)

@@ -181,3 +181,12 @@ def test_home_counts_every_box_from_one_notification_query(client, app, make, cl
     )
     touching = [s for s in statements if "FROM notification" in s]
     assert len(touching) <= 2, touching  # the boxes' GROUP BY, and the bell's unseen total
+
+
+def test_the_registered_boxes_sort_in_the_guides_order(app):
+    """Each area's box order puts the home page in KNOWN_BOXES' order (leisure after talks, not after the blog)."""
+    from server.home.service import KNOWN_BOXES
+
+    registered = sorted(registry.BOXES.values(), key=lambda spec: spec.order)
+    assert [spec.key for spec in registered] == [key for key in KNOWN_BOXES if key in registry.BOXES]
+    assert len({spec.order for spec in registered}) == len(registered)
