@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from server.absence.models import Absence as AbsenceRow
 from server.school.models import StaffRole, UnitKind
 from services.api import ApiError
+from services.models import Home
 from services.schoolday import SchoolDay, new_key, school_day_error
 from tests.app.conftest import SERVER_URL
 from tests.server import schedule_setup as s
@@ -152,5 +153,5 @@ async def test_a_students_session_cannot_report_and_the_students_home_has_no_sch
                                                   reason="illness", comment=None, key=new_key())
     assert caught.value.status == 403 and caught.value.code == "students_cannot_report_absence"
     assert rows(server, pupil.id) == 0
-    home = await state.api.home(pupil.id)
+    home = await state.api.get_model(f"/children/{pupil.id}/home", Home)
     assert not {b.key for b in home.boxes} & {"absence", "talks", "leisure"}

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from server.leisure.models import LeisureDay as LeisureRow
 from server.school.models import StaffRole
 from services.api import ApiError
+from services.models import Home
 from services.schoolday import DayTimes, SchoolDay, new_key, school_day_error, shift_week
 from tests.app.conftest import SERVER_URL
 from tests.app.test_app_absence import LosesAnswers
@@ -134,4 +135,4 @@ async def test_a_students_session_cannot_register_and_has_no_leisure_box_R70(sta
             await call
         assert caught.value.status == 403 and caught.value.code == "students_cannot_register_leisure"
     assert stored(server, pupil.id) == []
-    assert "leisure" not in {b.key for b in (await state.api.home(pupil.id)).boxes}
+    assert "leisure" not in {b.key for b in (await state.api.get_model(f"/children/{pupil.id}/home", Home)).boxes}

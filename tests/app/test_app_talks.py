@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from server.school.models import StaffRole
 from server.talks.models import TalkBooking
 from services.api import ApiError
+from services.models import Home
 from services.schoolday import SchoolDay, message_route, new_key, school_day_error
 from tests.app.conftest import SERVER_URL
 from tests.app.test_app_absence import LosesAnswers
@@ -59,14 +60,14 @@ async def test_no_published_times_means_no_box_and_an_empty_list_R30(state, make
     await state.login("karin.b", PASSWORD)
     talks = await SchoolDay(state.api).talks(child.id)
     assert not talks.has_times and talks.booked() == []
-    assert "talks" not in {b.key for b in (await state.api.home(child.id)).boxes}
+    assert "talks" not in {b.key for b in (await state.api.get_model(f"/children/{child.id}/home", Home)).boxes}
 
 
 async def test_times_are_grouped_by_teacher_booked_with_a_message_then_on_top_R31_R32(state, talks_world):
     school, karl, mira, child, _ = talks_world
     day = SchoolDay(state.api)
     talks = await day.talks(child.id)
-    assert talks.has_times and "talks" in {b.key for b in (await state.api.home(child.id)).boxes}
+    assert talks.has_times and "talks" in {b.key for b in (await state.api.get_model(f"/children/{child.id}/home", Home)).boxes}
     groups = talks.series[0].by_teacher()
     assert [(teacher.name, [t.start for t in times]) for teacher, times in groups] == [
         ("Karl Sund", ["15:00", "15:30"]), ("Mira Lund", ["14:00"])]
@@ -138,4 +139,4 @@ async def test_a_students_session_cannot_see_or_book_talks_R30(state, make, talk
     with pytest.raises(ApiError) as caught:
         await day.book_talk(1, child.id, None, new_key())
     assert caught.value.status in (403, 404)
-    assert "talks" not in {b.key for b in (await state.api.home(child.id)).boxes}
+    assert "talks" not in {b.key for b in (await state.api.get_model(f"/children/{child.id}/home", Home)).boxes}
