@@ -30,8 +30,10 @@ i18n: $(STAMP)
 demo: catalogs
 	$(BIN)/python -m server.demo_run
 
+# The server, app and install tests in one run; the browser tests one file per process.
 test: catalogs
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/e2e
+	BIN=$(BIN) tools/run_e2e.sh
 
 # After changing a dependency: re-pin locks/*.txt (all transitive versions, with hashes).
 lock: $(STAMP)

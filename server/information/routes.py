@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
 from server.clock import Clock
-from server.db import for_writing
 from server.deps import ClockDep, DbDep, SettingsDep
 from server.home.boxes import register_box
 from server.http_cache import cached_json

@@ -48,13 +48,10 @@ def role_label(role: str, gettext: Callable[[str], str]) -> str:
 
 def envelope_plus(on_click: Callable, label: str, *, color: str = ft.Colors.WHITE) -> ft.Control:  # type: ignore[type-arg]
     """The envelope with a plus sign beside it: "Nytt meddelande" (R22)."""
-    return ft.Semantics(
-        identifier="new-message",
-        label=label,
-        button=True,
-        content=ft.IconButton(icon=ft.Icons.MAIL_OUTLINE, icon_color=color, tooltip=label, on_click=on_click,
-                              badge=ft.Badge(label="+", bgcolor="#2E7D32", text_color=ft.Colors.WHITE)),
-    )
+    from components.top_bar import named_icon_button
+
+    # Named on its own button node (issue 16); the green "+" badge is left out of the name.
+    return named_icon_button(ft.Icons.MAIL_OUTLINE, label, "new-message", on_click, color=color, badge="+")
 
 
 def compose_query(location_search: str | None, page_route: str | None) -> tuple[list[int], str]:
