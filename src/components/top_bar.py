@@ -57,8 +57,9 @@ def top_bar(
         identifier="logo",
         content=ft.TextButton(
             content=ft.Row(
-                [ft.Image(src="logo.png", width=26, height=26, semantics_label=_("Start page")),
-                 ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18)],
+                [ft.Image(src="logo.png", width=26, height=26, exclude_from_semantics=True),
+                 ft.Text("Skolhub", color=ft.Colors.WHITE, weight=ft.FontWeight.BOLD, size=18,
+                         semantics_label=_("Start page") + " Skolhub")],
                 spacing=6, tight=True),
             on_click=on_home,
             tooltip=ft.Tooltip(message=_("Skolhub, go to the start page"), exclude_from_semantics=True),
