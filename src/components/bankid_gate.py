@@ -237,7 +237,7 @@ def BankIdGate(on_opened: Callable[[], Awaitable[None]], box_name: str) -> ft.Co
                 label=_("QR code for BankID. Open the BankID app on your phone and scan it."),
                 content=ft.Container(
                     content=ft.Image(src=base64.b64encode(png).decode(), width=QR_SIZE, height=QR_SIZE,
-                                     gapless_playback=True, fit=ft.BoxFit.CONTAIN),
+                                     gapless_playback=True, fit=ft.BoxFit.CONTAIN, exclude_from_semantics=True),
                     bgcolor=ft.Colors.WHITE, padding=4,
                 ),
             ))

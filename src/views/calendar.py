@@ -15,6 +15,7 @@ from components.data import data_states, message, use_loaded
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
 from components.theme import PURPLE
+from components.top_bar import named_icon_button
 from services.api import ApiError, ServerUnreachable
 from services.content import (
     CalendarEntry,
@@ -78,9 +79,9 @@ def CalendarScreen() -> ft.View:
     month_name = format_date(first, "LLLL y", locale=i18n.locale).capitalize()
     header = ft.Row(
         [
-            ft.IconButton(icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous month"), on_click=shift(-1)),
+            named_icon_button(ft.Icons.CHEVRON_LEFT, _("Previous month"), "previous-month", shift(-1), color=None),
             ft.Semantics(identifier="month-label", content=ft.Text(month_name, weight=ft.FontWeight.W_600, size=16)),
-            ft.IconButton(icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next month"), on_click=shift(1)),
+            named_icon_button(ft.Icons.CHEVRON_RIGHT, _("Next month"), "next-month", shift(1), color=None),
         ],
         wrap=True,
     )
