@@ -107,7 +107,7 @@ def BlogImageView(image: BlogImage) -> ft.Control:
         return ft.Text(_("The image cannot be shown now.") if failed else _("Loading image…"), italic=True, size=13)
     return ft.Column(horizontal_alignment=ft.CrossAxisAlignment.START, controls=[
         ft.Semantics(identifier=f"image-{image.id}", label=_("Image: {name}").format(name=label), image=True,
-                     content=ft.Image(src=data, fit=ft.BoxFit.CONTAIN, border_radius=8, height=260)),
+                     content=ft.Image(src=data, fit=ft.BoxFit.CONTAIN, border_radius=8, height=260, exclude_from_semantics=True)),
         *([meta(image.caption)] if image.caption else []),
     ], spacing=4)
 
