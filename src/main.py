@@ -157,22 +157,10 @@ def _collect_soon() -> None:
         asyncio.get_running_loop().call_later(2.0, _collect_closed_sessions)
 
 
-def pinned_now() -> dict[str, object]:
-    """SKOLHUB_FIXED_NOW (ISO 8601 with offset) pins "today" for a rehearsal or a browser test,
-    as it pins the server's clock (server/config.py); never set in production."""
-    raw = os.environ.get("SKOLHUB_FIXED_NOW")
-    if not raw:
-        return {}
-    from datetime import datetime
-
-    fixed = datetime.fromisoformat(raw)
-    return {"now": lambda: fixed}
-
-
 async def main(page: ft.Page) -> None:
     folder = data_dir()
     state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n(),
-                     prefs=await device_prefs_for(page), **pinned_now())  # type: ignore[arg-type]
+                     prefs=await device_prefs_for(page))
     state.set_device_locales(await device_locales(page))
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))
