@@ -15,7 +15,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import server.models  # noqa: F401  (all tables registered)
 from server import log_privacy, route_table
-from server.clock import Clock, FixedClock, SystemClock
+from server.clock import Clock, clock_for
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None, eng
         dependencies=[Depends(enforce_input_policy)],  # server/input_policy.py: one policy for all input
     )
     app.state.settings = settings
-    app.state.clock = clock or (FixedClock(settings.fixed_now) if settings.fixed_now else SystemClock())
+    app.state.clock = clock or clock_for(settings.fixed_now, settings.clock_start)
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)

@@ -8,11 +8,15 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from server.clock import SystemClock
+from server.clock import Clock, clock_for
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Settings], int]]] = {}
+
+
+def _clock(settings: Settings) -> Clock:
+    return clock_for(settings.fixed_now, settings.clock_start)
 
 
 def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] = lambda p: None):  # type: ignore[no-untyped-def]
@@ -76,7 +80,7 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
         if db.scalar(select(func.count()).select_from(Organisation)):
             print("the database already has data; seed-demo only fills an empty one", file=sys.stderr)
             return 1
-        world = seed_demo(db, SystemClock(), settings, seed=args.seed)
+        world = seed_demo(db, _clock(settings), settings, seed=args.seed)
         db.commit()
     print_logins(world)
     return 0
@@ -109,7 +113,7 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
     from server.school.service import add_user, link_guardian, valid_personnummer
     from server.validation import clean_email, clean_mobile
 
-    clock = SystemClock()
+    clock = _clock(settings)
     factory = make_sessionmaker(make_engine(settings.database_url))
     try:
         with factory() as db:
@@ -151,9 +155,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     factory = make_sessionmaker(make_engine(settings.database_url))
     adapters = adapters_from_settings(settings)
     if args.once:
-        print(f"sent {run_once(factory, SystemClock(), settings, adapters)}")
+        print(f"sent {run_once(factory, _clock(settings), settings, adapters)}")
         return 0
-    run_forever(factory, SystemClock(), settings, adapters, args.poll)
+    run_forever(factory, _clock(settings), settings, adapters, args.poll)
     return 0
 
 
@@ -177,7 +181,7 @@ def _import_addresses(args: argparse.Namespace, settings: Settings) -> int:
     status = 0
     with factory() as db:
         try:
-            import_file(db, SystemClock(), path, report)
+            import_file(db, _clock(settings), path, report)
         except NavetFormatError as exc:
             print(f"stopped: {exc}; the records before it were imported", file=sys.stderr)
             status = 2
@@ -205,7 +209,7 @@ def _bankid_simulator(args: argparse.Namespace, settings: Settings) -> int:
     from server.bankid.simulator import create_simulator_app, people_from_database
 
     people = people_from_database(make_sessionmaker(make_engine(settings.database_url))) if args.people_from_database else None
-    app = create_simulator_app(SystemClock(), people)
+    app = create_simulator_app(_clock(settings), people)
     tls: dict[str, object] = {}
     if args.tls_cert:
         tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key}
@@ -219,7 +223,7 @@ def _bankid_simulator(args: argparse.Namespace, settings: Settings) -> int:
 def _housekeeping(args: argparse.Namespace, settings: Settings) -> int:
     from server.housekeeping import run_housekeeping
 
-    removed = run_housekeeping(make_sessionmaker(make_engine(settings.database_url)), SystemClock(), settings)
+    removed = run_housekeeping(make_sessionmaker(make_engine(settings.database_url)), _clock(settings), settings)
     print(", ".join(f"{count} {what.replace('_', ' ')}" for what, count in removed.items()) + " removed")
     return 0
 

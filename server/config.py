@@ -75,6 +75,9 @@ class Settings(BaseSettings):
 
     # Pin "now" (ISO 8601 with offset) for benchmarks and rehearsals; never set in production.
     fixed_now: datetime | None = None
+    # Start the clock at this instant (ISO 8601 with offset) and let it run: a rehearsal or a
+    # browser test on a chosen school day (server, seed-demo and worker alike); never in production.
+    clock_start: datetime | None = None
     # BankID (R5). The RP API base URL: production "https://appapi2.bankid.com/rp/v6.0", BankID's
     # test environment "https://appapi2.test.bankid.com/rp/v6.0", or a simulator, e.g.
     # "http://127.0.0.1:8000/bankid-sim/rp/v6.0" (plain HTTP only to a loopback address).

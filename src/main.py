@@ -24,7 +24,7 @@ from services.cache import Cache  # noqa: E402
 from services.device import DevicePrefs, FileDevicePrefs, MemoryDevicePrefs  # noqa: E402
 from services.i18n import I18n  # noqa: E402
 from services.notifier import PlyerNotifier, RecordingNotifier  # noqa: E402
-from services.paths import data_dir, server_url  # noqa: E402
+from services.paths import app_clock, data_dir, server_url  # noqa: E402
 from services.state import AppState  # noqa: E402
 from services.sync import NotificationSync  # noqa: E402
 from services.token_store import MemoryTokenStore, StoredSession, TokenStore, default_token_store  # noqa: E402
@@ -160,7 +160,7 @@ def _collect_soon() -> None:
 async def main(page: ft.Page) -> None:
     folder = data_dir()
     state = AppState(server_url(), Cache(folder / "skolhub-cache.sqlite3"), await token_store_for(page), I18n(),
-                     prefs=await device_prefs_for(page))
+                     prefs=await device_prefs_for(page), now=app_clock())
     state.set_device_locales(await device_locales(page))
     notifier = RecordingNotifier() if page.web else PlyerNotifier()
     interval = float(os.environ.get("SKOLHUB_SYNC_INTERVAL", "30"))

@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
+rm -rf tests/e2e/screenshots  # each run's pictures only; every file adds its own
 failed=()
 for file in tests/e2e/test_*.py; do
   "$BIN/python" -m pytest "$file" -q -p no:cacheprovider || failed+=("$file")

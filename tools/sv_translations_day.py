@@ -2,6 +2,8 @@
 leisure-time registration. Keyed by the English msgid; the labels are the guide's own words."""
 
 SV = {
+    "Earlier first week": "Tidigare första vecka",
+    "Later first week": "Senare första vecka",
     # services/schoolday.py: the server's refusals
     "The times must lie within the opening hours {opens}–{closes}.": "Tiderna måste ligga inom öppettiden {opens}–{closes}.",
     "Absence can be reported for today or tomorrow only. Contact the school otherwise.": "Frånvaro kan bara anmälas för i dag eller i morgon. Kontakta skolan annars.",

@@ -13,7 +13,7 @@ from services.i18n import I18n
 
 
 def named_icon_button(icon: ft.IconData, label: str, identifier: str, on_click: Callable, *,  # type: ignore[type-arg]
-                      color: str | None = ft.Colors.WHITE, badge: str | None = None) -> ft.Control:
+                      color: str | None = ft.Colors.WHITE, badge: str | None = None, disabled: bool = False) -> ft.Control:
     """An icon button whose own node carries its name: the name on the icon (a tooltip or a
     Semantics wrapper names only a wrapper, and the button a screen reader lands on stays
     unnamed — issue 16); the tooltip is for the mouse only; a badge's digits are left out of the
@@ -25,6 +25,7 @@ def named_icon_button(icon: ft.IconData, label: str, identifier: str, on_click: 
             tooltip=ft.Tooltip(message=label, exclude_from_semantics=True),
             badge=ft.Badge(label=ft.Semantics(exclude_semantics=True, content=ft.Text(badge))) if badge else None,
             on_click=on_click,
+            disabled=disabled,
         ),
     )
 

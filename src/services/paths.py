@@ -5,6 +5,9 @@ in a built app, else the OS's per-user data folder (platformdirs: ~/.local/share
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import platformdirs
@@ -26,3 +29,15 @@ def data_dir() -> Path:
 
 def server_url() -> str:
     return os.environ.get("SKOLHUB_SERVER_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def app_clock() -> Callable[[], datetime]:
+    """What "now" is for the app: the device's clock, or, with SKOLHUB_CLOCK_START (ISO 8601 with
+    offset, as for the server), a clock that starts at that instant and runs on: a rehearsal or
+    a browser test on a chosen school day. Never set in a built app."""
+    raw = os.environ.get("SKOLHUB_CLOCK_START")
+    if not raw:
+        return lambda: datetime.now(UTC)
+    start = datetime.fromisoformat(raw).astimezone(UTC)
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)

@@ -24,6 +24,7 @@ from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, opener, purple_button, row_card, school_day, use_reload_on_change
 from components.store import use_store
 from components.theme import PURPLE
+from components.top_bar import named_icon_button
 from services.api import ApiError, ServerUnreachable, SessionExpired
 from services.areas import area_title
 from services.schoolday import DayTimes, LeisureDay, LeisureWeek, iso_week_of, monday_of, new_key, school_day_error, shift_week
@@ -76,13 +77,13 @@ def LeisureScreen() -> ft.View:
 
     header = ft.Row(
         [
-            ft.Semantics(identifier="leisure-previous-week", content=ft.IconButton(
-                icon=ft.Icons.CHEVRON_LEFT, tooltip=_("Previous week"), on_click=opener(f"/leisure/{shift_week(week, -1)}"))),
+            named_icon_button(ft.Icons.CHEVRON_LEFT, _("Previous week"), "leisure-previous-week",
+                              opener(f"/leisure/{shift_week(week, -1)}"), color=None),
             ft.Semantics(identifier="leisure-week-label", content=ft.Text(
                 f"{i18n.week_label(monday)} · {i18n.date_short(monday)} – {i18n.date_short(monday + timedelta(days=6))}",
                 weight=ft.FontWeight.W_600)),
-            ft.Semantics(identifier="leisure-next-week", content=ft.IconButton(
-                icon=ft.Icons.CHEVRON_RIGHT, tooltip=_("Next week"), on_click=opener(f"/leisure/{shift_week(week, 1)}"))),
+            named_icon_button(ft.Icons.CHEVRON_RIGHT, _("Next week"), "leisure-next-week",
+                              opener(f"/leisure/{shift_week(week, 1)}"), color=None),
         ],
         wrap=True,
     )
@@ -375,8 +376,10 @@ def LeisureWeekFormScreen() -> ft.View:
         set_result(done)
         changes_of(state).bump("leisure")
 
-    def pick_week(e: Any) -> None:
-        set_first(e.control.value)
+    at = choices.index(chosen)
+
+    def pick_week(w: str) -> None:
+        set_first(w)
         changed()
 
     def week_text(w: str) -> str:
@@ -385,9 +388,14 @@ def LeisureWeekFormScreen() -> ft.View:
 
     controls += [
         ft.Text(_("Start on a week whose Monday can still be scheduled. Days left empty are not changed."), size=13),
-        ft.Dropdown(label=_("First week"), value=chosen, width=320,
-                    options=[ft.DropdownOption(key=w, text=week_text(w)) for w in choices],
-                    on_select=pick_week),
+        ft.Text(_("First week"), weight=ft.FontWeight.W_600),
+        ft.Row([
+            named_icon_button(ft.Icons.CHEVRON_LEFT, _("Earlier first week"), "leisure-first-week-earlier",
+                              lambda e: pick_week(choices[at - 1]), color=None, disabled=at == 0),
+            ft.Semantics(identifier="leisure-first-week", content=ft.Text(week_text(chosen))),
+            named_icon_button(ft.Icons.CHEVRON_RIGHT, _("Later first week"), "leisure-first-week-later",
+                              lambda e: pick_week(choices[at + 1]), color=None, disabled=at == len(choices) - 1),
+        ], wrap=True),
     ]
     for wd in open_days:
         name = i18n.weekday(first_monday + timedelta(days=wd - 1)).capitalize()

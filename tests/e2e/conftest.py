@@ -12,17 +12,21 @@ import email
 import email.policy
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("SKOLHUB_CHROMIUM", "/usr/bin/chromium")
@@ -131,13 +135,11 @@ class Stack:
         return found
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs it")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    folder = tmp_path_factory.mktemp("e2e")
+@contextmanager
+def running_stack(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """The demo school in `folder`: migrate, seed, then the server and the app (web mode, no CDN)
+    on free ports; stopped on leaving. `extra_env` adds settings to all of them (e.g. the
+    school-day tests' SKOLHUB_CLOCK_START)."""
     api_port, app_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SKOLHUB_", "FLET_"))}
     env.update(
@@ -151,6 +153,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         SKOLHUB_BANKID_SIMULATOR_MOUNTED="1",
         SKOLHUB_BANKID_BASE_URL=f"http://127.0.0.1:{api_port}/bankid-sim/rp/v6.0",
         PYTHONUNBUFFERED="1",
+        **(extra_env or {}),
     )
     subprocess.run([sys.executable, "-m", "server.cli", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([sys.executable, "-m", "server.cli", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -182,6 +185,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         app_log.close()
 
 
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run installs it")
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    require_chromium()
+    with running_stack(tmp_path_factory.mktemp("e2e")) as s:
+        yield s
+
+
 def check_accessibility_on_screenshots(page, app_url: str) -> None:  # type: ignore[no-untyped-def]
     """Every screenshot of an app page first runs the accessibility check (tests/e2e/a11y.py,
     issue 16) on what the page shows, so each screen a test saves is checked at the size it is
@@ -203,15 +220,16 @@ def check_accessibility_on_screenshots(page, app_url: str) -> None:  # type: ign
     page._skolhub_a11y = True
 
 
-@pytest.fixture(scope="session")
-def browser(stack: Stack):  # type: ignore[no-untyped-def]
+@contextmanager
+def chromium_for(stack: Stack) -> Iterator[BrowserContext]:
+    """Debian's Chromium at phone size, Swedish, that reaches nothing but 127.0.0.1; every
+    screenshot of an app page runs the accessibility check first."""
     from playwright.sync_api import sync_playwright
 
-    profile = stack.folder / "chromium-profile"
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, viewport=PHONE,
-            locale="sv-SE",  # a Swedish device: the login page follows the device's language (issue 16)
+            str(stack.folder / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport=PHONE, locale="sv-SE",  # a Swedish device: the login page follows the device's language (issue 16)
         )
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
         for page in context.pages:
@@ -219,6 +237,12 @@ def browser(stack: Stack):  # type: ignore[no-untyped-def]
         context.on("page", lambda page: check_accessibility_on_screenshots(page, stack.app_url))
         yield context
         context.close()
+
+
+@pytest.fixture(scope="session")
+def browser(stack: Stack) -> Iterator[BrowserContext]:
+    with chromium_for(stack) as context:
+        yield context
 
 
 @pytest.fixture(scope="module")
@@ -233,9 +257,8 @@ def ui(browser, stack: Stack, screenshots: Path):  # type: ignore[no-untyped-def
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+    """The screenshots folder (tools/run_e2e.sh empties it once before the browser test files)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 

@@ -5,19 +5,18 @@ then shows on the home page and cancelling it (Avboka → the message to the tea
 prefilled), fritids times for a day with a comment and a week repeated every other week, and a
 student who sees none of these boxes.
 
-This file starts its own server and app (the app's other browser test stops its server at the
-end). The tests run in file order in one browser, at phone size; each saves a screenshot
+This file starts its own stack (tests/e2e/conftest.py's, with the clock below). The tests run in
+file order in one browser, at phone size; each saves a screenshot
 (tests/e2e/screenshots/<name>-phone.png, the main screens at desktop size too).
 
-Reporting absence is possible today and tomorrow only, for days with lessons: the absence test
-needs today and tomorrow to be school days (Monday–Thursday outside the holidays)."""
+Reporting absence is possible today and tomorrow only, for days with lessons, so this file's
+server, demo seed, worker and app run on a clock that starts at a school-day morning
+(SKOLHUB_CLOCK_START, Wednesday 2 December 2026 07:20) and runs on: the tests do not depend on
+the day they run."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -26,17 +25,22 @@ from urllib.parse import parse_qs, unquote, urlparse
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import BrowserContext, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, Stack, free_port, wait_http
+from tests.e2e.conftest import PHONE, Stack, chromium_for, require_chromium, running_stack
 from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI
 
 pytestmark = pytest.mark.e2e
 
 
+# A school-day morning: today and tomorrow (Wednesday, Thursday) have lessons, no holiday near.
+MORNING = datetime(2026, 12, 2, 7, 20, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
 def stockholm_today() -> date:
-    return datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    """Today as this file's server and app see it (their clock starts at MORNING)."""
+    return MORNING.date()
 
 
 def iso_week(day: date) -> str:
@@ -49,69 +53,17 @@ def iso_week(day: date) -> str:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    folder = tmp_path_factory.mktemp("e2e-school-day")
-    api_port, app_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SKOLHUB_", "FLET_"))}
-    env.update(
-        SKOLHUB_DATABASE_URL=f"sqlite:///{folder / 'demo.db'}",
-        SKOLHUB_EMAIL_SINK_DIR=str(folder / "email"),
-        SKOLHUB_SMS_SINK_DIR=str(folder / "sms"),
-        SKOLHUB_UPLOAD_DIR=str(folder / "uploads"),
-        SKOLHUB_PUBLIC_BASE_URL=f"http://127.0.0.1:{api_port}",
-        SKOLHUB_APP_BASE_URL=f"http://127.0.0.1:{app_port}",
-        PYTHONUNBUFFERED="1",
-    )
-    subprocess.run([sys.executable, "-m", "server.cli", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "server.cli", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
-    server_log = (folder / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(api_port)], env=env, cwd=ROOT,
-                              stdout=server_log, stderr=subprocess.STDOUT)
-    app_env = dict(env, SKOLHUB_SERVER_URL=f"http://127.0.0.1:{api_port}", SKOLHUB_APP_DATA_DIR=str(folder / "appdata"),
-                   FLET_WEB_NO_CDN="1", SKOLHUB_SYNC_INTERVAL="5")
-    app_log = (folder / "app.log").open("w")
-    app = subprocess.Popen([sys.executable, "-m", "src.serve_web", "--port", str(app_port)], env=app_env, cwd=ROOT,
-                           stdout=app_log, stderr=subprocess.STDOUT)
-    s = Stack(folder, env, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{app_port}", server, app,
-              [folder / "server.log", folder / "app.log"])
-    try:
-        wait_http(f"{s.api_url}/api/v1/health")
-        wait_http(s.app_url)
+    """The shared demo stack (tests/e2e/conftest.py), its server, seed, worker and app all on a
+    clock started at MORNING."""
+    require_chromium()
+    with running_stack(tmp_path_factory.mktemp("e2e-school-day"), {"SKOLHUB_CLOCK_START": MORNING.isoformat()}) as s:
         yield s
-    finally:
-        for proc in (app, server):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        server_log.close()
-        app_log.close()
 
 
 @pytest.fixture(scope="module")
-def browser(stack: Stack):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(stack.folder / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport=PHONE,
-        )
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort())
+def browser(stack: Stack) -> Iterator[BrowserContext]:
+    with chromium_for(stack) as context:
         yield context
-        context.close()
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = ROOT / "tests" / "e2e" / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class DayUI(UI):
@@ -140,7 +92,10 @@ class DayUI(UI):
         self.login(username, DEMO_PASSWORD)
 
     def logout(self) -> None:
-        self.tap("profile", until=self.heading("Min profil"))
+        # By address: after several screens, earlier views' top bars are still in the tree
+        # under the current one, and "profile" would find the first of them.
+        self.open(self.stack.app_url + "/profile")
+        self.heading("Min profil").wait_for(timeout=TIMEOUT)
         self.button("Logga ut")
         self.page.get_by_role("textbox", name="Användarnamn", exact=True).wait_for(timeout=TIMEOUT)
 
@@ -150,10 +105,10 @@ class DayUI(UI):
 
 
 @pytest.fixture(scope="module")
-def ui(browser, stack: Stack, shots: Path) -> DayUI:  # type: ignore[no-untyped-def]
+def ui(browser, stack: Stack, screenshots: Path) -> DayUI:  # type: ignore[no-untyped-def]
     page = browser.pages[0] if browser.pages else browser.new_page()
     page.set_default_timeout(TIMEOUT)
-    return DayUI(page, stack, shots)
+    return DayUI(page, stack, screenshots)
 
 
 def child_of(stack: Stack, username: str, unit_kind: str) -> tuple[int, str]:
@@ -324,6 +279,13 @@ def test_fritids_a_day_with_a_comment_a_week_every_other_week_and_today_locked(u
 
     # A week from next week, repeated every 2 weeks for 6 weeks: Mondays 09:00–13:00.
     ui.tap("leisure-week-form", until=ui.heading("Lägg till/Ändra vecka"))
+    # The first week: next week (today's week is locked); one later and back again.
+    first = ui.said("leisure-first-week")
+    assert f"v. {next_monday.isocalendar()[1]}" in first.lower() or str(next_monday.isocalendar()[1]) in first
+    ui.tap("leisure-first-week-later")
+    expect(ui.node("leisure-first-week")).not_to_have_text(first, timeout=TIMEOUT)
+    ui.tap("leisure-first-week-earlier")
+    expect(ui.node("leisure-first-week")).to_have_text(first, timeout=TIMEOUT)
     ui.fill("Måndag start", "09:00")
     ui.fill("Måndag slut", "13:00")
     repeat = ui.page.get_by_role("checkbox", name="Upprepa registreringarna för denna vecka")
