@@ -226,7 +226,6 @@ def test_the_right_person_opens_bedomningar_per_subject(ui: UI, bankid_app: Page
     ui.shoot("assessments-open")
 
 
-@pytest.mark.xfail(reason="fails after the merge with the accessibility and content branches; open under issue 12", strict=False)
 def test_a_second_visit_within_the_window_opens_dokumentation_without_bankid(ui: UI, stack: Stack) -> None:
     desktop(ui)
     ui.page.go_back()

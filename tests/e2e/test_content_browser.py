@@ -296,14 +296,17 @@ def test_a_lesson_shows_its_detail_and_the_week_prints_as_pdf_R35(ui: UI, api) -
     ui.shoot("schedule-printed")
 
 
-@pytest.mark.xfail(reason="fails after the merge (the bell's item for new content is not found); open under issue 11", strict=False)
 def test_a_content_notification_opens_its_item_R51(ui: UI) -> None:
     pid, name = children(ui.stack)["school"]
     rows = ui.stack.sql(
         "SELECT n.id, n.title, n.link FROM notification n JOIN user_account u ON u.id = n.user_id "
         "WHERE u.username = ? AND n.pupil_id = ? AND n.area IN ('calendar', 'blog', 'planning', 'information') "
         "ORDER BY n.created_at DESC, n.id DESC", GUARDIAN, pid)
-    notification_id, title, link = next(r for r in rows if re.search(r"/(calendar|blog|planning|information/news)/\d+$", r[2]))
+    notification_id, _title, link = next(r for r in rows if re.search(r"/(calendar|blog|planning|information/news)/\d+$", r[2]))
+    # The item's own title: a notification may say more ("Ny enkät: …" for a survey).
+    area, item_id = re.search(r"/(calendar|blog|planning|information/news)/(\d+)$", link).groups()  # type: ignore[union-attr]
+    table = {"calendar": "calendar_entry", "blog": "blog_post", "planning": "plan", "information/news": "news_item"}[area]
+    title = ui.stack.sql(f"SELECT title FROM {table} WHERE id = ?", int(item_id))[0][0]
     ui.tap("logo", until=ui.heading(name))
     ui.tap("bell", until=ui.heading("Notiser"))
     ui.tap(f"notification-{notification_id}", until=ui.heading(title))
