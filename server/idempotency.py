@@ -3,8 +3,10 @@
 Records live in the database (not process memory) so every worker process and machine sees them.
 - A response marked `Cache-Control: no-store` (login, BankID orders, feed links: anything that
   carries a token) is never stored; its key is released, so a retry runs the request again.
-- A key is bound to the caller's session: a replay is answered only while that session is
-  still valid (a revoked or expired token gets the route's own 401, never the stored answer).
+- A key is bound to the caller (the signed-in user, not the session): a retry after a new login
+  (the app's offline send queue) is still answered from the record and creates nothing twice. A
+  replay is answered only to a valid session of that user (a revoked or expired token gets the
+  route's own 401, never the stored answer).
 - A pending key (a request in progress) is leased: if its process crashed, the key is taken
   over after `idempotency_lease_seconds` instead of answering 409 until the record expires.
 """
@@ -82,7 +84,6 @@ class IdempotencyMiddleware:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         auth = headers.get(b"authorization", b"")
-        who = hashlib.sha256(auth).hexdigest() if auth else "anonymous"
         request_hash = hashlib.sha256(
             scope["method"].encode() + b" " + scope["path"].encode() + b"?" + scope.get("query_string", b"") + b"\n" + body
         ).hexdigest()
@@ -98,7 +99,7 @@ class IdempotencyMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        outcome = await run_in_threadpool(_reserve, factory, clock, who, auth, key, request_hash, self.lease)
+        outcome = await run_in_threadpool(_reserve, factory, clock, auth, key, request_hash, self.lease)
         if outcome is None:  # not a valid session: the route answers (401) and nothing is kept
             await self.app(scope, replay_receive, send)
             return
@@ -151,21 +152,28 @@ async def _send(send: Send, status: int, body: bytes, content_type: bytes, extra
     await send({"type": "http.response.body", "body": body})
 
 
-def _session_valid(db: Session, clock: Clock, auth: bytes) -> bool:
+def _caller(db: Session, clock: Clock, auth: bytes) -> str | None:
+    """Whose keys these are: "user:<id>" for a valid session, "anonymous" without one, None for
+    a token that is not (or no longer) a valid session."""
     from server.accounts.models import AuthSession
 
+    if not auth:
+        return "anonymous"
     scheme, _, token = auth.decode("latin-1").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return False
+        return None
     session = db.scalar(select(AuthSession).where(AuthSession.token_hash == token_hash(token.strip())))
-    return session is not None and session.revoked_at is None and session.expires_at > clock.now()
+    if session is None or session.revoked_at is not None or session.expires_at <= clock.now():
+        return None
+    return f"user:{session.user_id}"
 
 
-def _reserve(factory: sessionmaker[Session], clock: Clock, who: str, auth: bytes, key: str, request_hash: str, lease: timedelta):  # type: ignore[no-untyped-def]
+def _reserve(factory: sessionmaker[Session], clock: Clock, auth: bytes, key: str, request_hash: str, lease: timedelta):  # type: ignore[no-untyped-def]
     """Insert a pending record and return its id; None when the caller's session is not valid
     (nothing is reserved or replayed); or what to answer (status, body, content type, replayed)."""
     with factory() as db:
-        if auth and not _session_valid(db, clock, auth):
+        who = _caller(db, clock, auth)
+        if who is None:
             return None
         now = clock.now()
         record = IdempotencyRecord(scope=who, key=key, request_hash=request_hash, created_at=now)

@@ -340,9 +340,8 @@ def test_7_a_pending_key_left_by_a_crashed_request_is_free_after_its_lease(clien
 
     raw = jsonlib.dumps(body).encode()
     request_hash = hashlib.sha256(b"POST /api/v1/staff/guardians?\n" + raw).hexdigest()
-    who = hashlib.sha256(headers["Authorization"].encode()).hexdigest()
     # What a process that died mid-request leaves behind: the middleware's own pending record.
-    assert isinstance(_reserve(app.state.sessionmaker, clock, who, headers["Authorization"].encode(), "crashed-1", request_hash, timedelta(seconds=120)), int)
+    assert isinstance(_reserve(app.state.sessionmaker, clock, headers["Authorization"].encode(), "crashed-1", request_hash, timedelta(seconds=120)), int)
     sent = {**headers, "Content-Type": "application/json"}
     busy = client.post(f"{API}/staff/guardians", content=raw, headers=sent)
     assert busy.status_code == 409 and busy.json()["error"]["code"] == "idempotency_in_progress"

@@ -66,6 +66,31 @@ def test_keys_are_per_user(client, make, db):
     assert second.status_code == 201 and "Idempotent-Replayed" not in second.headers
 
 
+def test_a_retry_after_a_new_login_is_replayed_not_created_again(client, make, db):
+    """The app's offline queue sends a message once more after the guardian logged in again:
+    keys belong to the user, not the session, so nothing is created twice."""
+    school = make.school()
+    child = make.pupil(school.group)
+    admin = make.staff(school.unit, StaffRole.ADMINISTRATOR)
+    body = _guardian_body(child.id)
+    first = client.post("/api/v1/staff/guardians", json=body, headers={**make.headers(admin), "Idempotency-Key": "queued-1"})
+    assert first.status_code == 201
+    again = client.post("/api/v1/staff/guardians", json=body, headers={**make.headers(admin), "Idempotency-Key": "queued-1"})
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert _counts(db) == (1, 1)
+
+
+def test_a_replay_needs_a_valid_session(client, make):
+    school = make.school()
+    child = make.pupil(school.group)
+    admin = make.staff(school.unit, StaffRole.ADMINISTRATOR)
+    body = _guardian_body(child.id)
+    assert client.post("/api/v1/staff/guardians", json=body, headers={**make.headers(admin), "Idempotency-Key": "k-401"}).status_code == 201
+    stale = client.post("/api/v1/staff/guardians", json=body, headers={"Authorization": "Bearer not-a-session", "Idempotency-Key": "k-401"})
+    assert stale.status_code == 401 and "Idempotent-Replayed" not in stale.headers
+
+
 def test_a_refused_request_is_replayed_as_refused(client, make):
     school = make.school()
     child = make.pupil(school.group)
