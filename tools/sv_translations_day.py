@@ -2,6 +2,8 @@
 leisure-time registration. Keyed by the English msgid; the labels are the guide's own words."""
 
 SV = {
+    "Only a guardian can book development talks.": "Bara en vårdnadshavare kan boka utvecklingssamtal.",
+    "Only a guardian can register leisure times.": "Bara en vårdnadshavare kan registrera fritidstider.",
     "Earlier first week": "Tidigare första vecka",
     "Later first week": "Senare första vecka",
     # services/schoolday.py: the server's refusals

@@ -14,6 +14,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
 from components.store import use_store
@@ -138,6 +139,8 @@ def AbsenceDetailScreen() -> ft.View:
 def NewAbsenceScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "absence")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     child = state.selected_child
@@ -176,9 +179,8 @@ def NewAbsenceScreen() -> ft.View:
 
     ft.use_effect(load_lessons, dependencies=[pupil_id, day.isoformat()])
 
-    if child is None or (state.user is not None and state.user.kind == "student"):
-        return scaffold([heading(_("Report absence")),
-                         message(_("Only a guardian can report absence."), "absence-not-allowed")])
+    if child is None:
+        return scaffold([heading(_("Report absence")), message(_("Choose a child first."), "absence-no-child")])
 
     def changed() -> None:
         """The form changed: a new submission, so a new Idempotency-Key."""
@@ -196,10 +198,14 @@ def NewAbsenceScreen() -> ft.View:
 
     def toggle_lesson(lesson_id: str):  # type: ignore[no-untyped-def]
         def handler(e: Any) -> None:
-            ids = [x for x in chosen if x != lesson_id]
-            if e.control.value:
-                ids.append(lesson_id)
-            set_chosen(tuple(ids))
+            on = bool(e.control.value)
+
+            def update(current: tuple) -> tuple:  # type: ignore[type-arg]
+                # From the current state: two lessons ticked before a redraw both count.
+                ids = [x for x in current if x != lesson_id]
+                return (*ids, lesson_id) if on else tuple(ids)
+
+            set_chosen(update)
             changed()
 
         return handler

@@ -20,6 +20,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, opener, purple_button, row_card, school_day, use_reload_on_change
 from components.store import use_store
@@ -67,6 +68,8 @@ def day_summary(d: LeisureDay, _: Any) -> str:
 def LeisureScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "leisure")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     week = week_from_param(ft.use_route_params().get("week", ""), state.today())
@@ -134,6 +137,8 @@ def LeisureScreen() -> ft.View:
 def LeisureDayScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "leisure")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     params = ft.use_route_params()
@@ -271,6 +276,8 @@ WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
 def LeisureWeekFormScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "leisure")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     today = state.today()
@@ -310,9 +317,16 @@ def LeisureWeekFormScreen() -> ft.View:
 
     def set_time(wd: int, which: int):  # type: ignore[no-untyped-def]
         def handler(e: Any) -> None:
-            pair = list(times.get(wd, ("", "")))
-            pair[which] = e.control.value or ""
-            set_times({**times, wd: tuple(pair)})
+            value = e.control.value or ""
+
+            def update(current: dict) -> dict:  # type: ignore[type-arg]
+                # From the current state, not this render's: two fields typed before a redraw
+                # (start, then end) both count.
+                pair = list(current.get(wd, ("", "")))
+                pair[which] = value
+                return {**current, wd: tuple(pair)}
+
+            set_times(update)
             changed()
 
         return handler

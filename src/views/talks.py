@@ -14,6 +14,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
 from components.store import go, use_store
@@ -34,6 +35,8 @@ def cancel_subject(t: TalkTime, i18n: Any) -> str:
 def TalksScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "talks")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     data = use_loaded("talks", "/children/{pupil_id}/talks", ChildTalks, pupil=True)
@@ -163,6 +166,8 @@ def TalksScreen() -> ft.View:
 def BookTalkScreen() -> ft.View:
     store = use_store()
     state = store.state
+    if (refused := refused_for_students(state, "talks")) is not None:
+        return refused
     i18n = state.i18n
     _ = i18n.gettext
     raw = ft.use_route_params().get("time_id", "")

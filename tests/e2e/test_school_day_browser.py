@@ -354,7 +354,7 @@ def test_preschool_absence_with_a_comment_and_the_gdpr_reminder_visible(ui: DayU
 # --- a student (R1) ------------------------------------------------------------------------------
 
 
-def test_a_student_sees_no_absence_talks_or_fritids_box(ui: DayUI) -> None:
+def test_a_student_sees_no_absence_talks_or_fritids_box_and_their_addresses_say_why(ui: DayUI) -> None:
     ui.logout()
     ui.login_as("elsa.nyberg")
     ui.node("box-schedule").wait_for(timeout=TIMEOUT)
@@ -362,3 +362,11 @@ def test_a_student_sees_no_absence_talks_or_fritids_box(ui: DayUI) -> None:
     for key in ("absence", "talks", "leisure"):
         assert ui.page.locator(f'[flt-semantics-identifier="box-{key}"]').count() == 0, key
     ui.shoot("student-home", desktop=True)
+    # By address: the screen says why, and offers no form the server would refuse.
+    for path, why in (("/absence/new", "Bara en vårdnadshavare kan anmäla frånvaro."),
+                      ("/talks", "Bara en vårdnadshavare kan boka utvecklingssamtal."),
+                      ("/leisure/week", "Bara en vårdnadshavare kan registrera fritidstider.")):
+        ui.open(ui.stack.app_url + path)
+        ui.text(why)
+        assert ui.page.get_by_role("button", name=re.compile("^(Anmäl frånvaro|Boka tiden|Spara)$")).count() == 0
+    ui.shoot("student-leisure-refused")
