@@ -121,7 +121,16 @@ class AppState:
         self.i18n.set_language(session.user.language)
         self.offline = False
         await self.load_me()
+        await self._prefetch_home()
         return session.user
+
+    async def _prefetch_home(self) -> None:
+        """The child's home fetched before the first frame after login, so the boxes are on it
+        (the home screen then revalidates with the ETag: a 304)."""
+        try:
+            await self.load_home()
+        except (ApiError, ServerUnreachable):
+            pass  # the home screen fetches it and shows why
 
     async def resume(self) -> bool:
         """Restart: pick up the stored session. An expired one sends the user to login; an
