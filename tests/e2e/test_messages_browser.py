@@ -151,6 +151,7 @@ def test_reply_in_a_thread_then_a_new_message_to_two_staff_both_in_sent_with_the
     ui.heading("Meddelanden").wait_for(timeout=TIMEOUT)
     rows = stack.sql("SELECT id FROM message_thread WHERE subject = ?", NEW_SUBJECT)
     assert len(rows) == 1
+    assert [r[0] for r in stack.sql("SELECT body FROM message WHERE thread_id = ?", rows[0][0])] == [NEW_BODY]
     assert NEW_SUBJECT in ui.said(f"thread-{rows[0][0]}")  # in Sent …
     assert subject in ui.said(f"thread-{thread_id}")  # … with the thread replied in
     assert "Skickat" in ui.said(f"thread-status-{rows[0][0]}")
