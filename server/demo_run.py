@@ -79,7 +79,7 @@ def main() -> int:
     print("\n" + "=" * 72)
     print("Skolhub demo is running (Ctrl+C stops it)")
     if app_url:
-        print(f"  App:     {app_url}   (open it in a browser; Swedish by default, English in Inställningar)")
+        print(f"  App:     {app_url}   (open it in a browser; the browser's language, Svenska/English on the login page)")
     print(f"  API:     {api_url}/api/v1   (OpenAPI: {api_url}/docs)")
     print(f"  BankID:  {api_url}/bankid-sim/   (the simulated BankID app: pick a person, Identify)")
     print(f"  Emails and SMS the demo sends: {DEMO / 'outbox'}")
