@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.a11y import accessibility_report, assert_accessible, tree_text
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.stack import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.stack import DESKTOP, PHONE
 from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI, anna_children
 
 pytestmark = pytest.mark.e2e
@@ -105,7 +105,7 @@ def test_the_browser_tab_and_the_web_manifest_say_skolhub(ui: UI) -> None:
     """Web mode serves the app's own name, favicon and manifest icons, not Flet's defaults."""
     import httpx
 
-    from tests.e2e.conftest import ROOT
+    from tests.e2e.stack import ROOT
 
     ui.page.goto(ui.stack.app_url)
     assert ui.page.title() == "Skolhub"

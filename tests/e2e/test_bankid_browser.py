@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import DESKTOP, PHONE, Stack
+from tests.e2e.stack import DESKTOP, PHONE, Stack
 from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI
 
 pytestmark = pytest.mark.e2e

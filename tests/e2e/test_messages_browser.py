@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.e2e.stack import Stack
 from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI
 
 pytestmark = pytest.mark.e2e

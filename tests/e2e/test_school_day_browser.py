@@ -28,7 +28,8 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import PHONE, Stack, chromium_for, require_chromium, running_stack
+from tests.e2e.conftest import chromium_for, require_chromium
+from tests.e2e.stack import PHONE, Stack, running_stack
 from tests.e2e.ui import DEMO_PASSWORD, TIMEOUT, UI
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import DESKTOP, PHONE, Stack
+from tests.e2e.stack import DESKTOP, PHONE, Stack
 
 DEMO_PASSWORD = "skolhub-demo"
 TIMEOUT = 30_000
