@@ -55,12 +55,12 @@ class Store(ft.Observable):
     async def logged_in(self) -> None:
         """After a successful login: the Router now shows the logged-in routes at the current
         location (a deep link opens its screen); from /login go home."""
-        self._sync.start()
         if (ft.context.page.route or "/").split("?", 1)[0].rstrip("/") in ("", "/login"):
             # To the home first, then redraw: one render of the home, not a redirect screen
             # at /login and then the home.
             await go("/")
         self.notify()
+        self._sync.start()
 
     async def session_ended(self) -> None:
         """The server said the session is gone: the login form shows at the same address, so

@@ -366,6 +366,28 @@ class AppState:
         return await self.load(self.schedule_key(week), f"/children/{child.id}/schedule", ScheduleWeek,
                                pupil_id=child.id, params={"week": week})
 
+    async def warm_offline_cache(self) -> None:
+        """After login, in the background: this week's schedule of every school child and the
+        inbox, so both read offline (R81) even if they were never opened on this device, and
+        open at once from the cache."""
+        week = iso_week(self.today())
+        for child in self.children:
+            if child.unit_kind != "school":
+                continue
+            try:
+                await self.load(self.schedule_key(week), f"/children/{child.id}/schedule", ScheduleWeek,
+                                pupil_id=child.id, params={"week": week})
+            except SessionExpired:
+                raise
+            except ApiError:
+                pass  # e.g. not this child's box: the screen says why when opened
+        try:
+            await self.load_inbox()
+        except SessionExpired:
+            raise
+        except ApiError:
+            pass
+
     def today(self) -> date:
         return self.now().astimezone(ZoneInfo("Europe/Stockholm")).date()
 

@@ -33,6 +33,9 @@ class NotificationSync:
         self.probe_interval = probe_interval
         self.offline_probe_interval = offline_probe_interval
         self.outbox_interval = 3.0
+        # The first round waits this long after start: the screen the user logged in to renders
+        # first (the round's requests, and the cache warming after login, would delay it).
+        self.first_round_delay = 1.0
         self._baselined: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._watch: asyncio.Task[None] | None = None
@@ -66,6 +69,8 @@ class NotificationSync:
         push = await self._push_settings()
         first_round = user.id not in self._baselined
         self._baselined.add(user.id)
+        if first_round:
+            await state.warm_offline_cache()
         shown: list[int] = []
         for item in sorted(page.items, key=lambda n: n.id):
             if item.seen or item.read:
@@ -95,6 +100,7 @@ class NotificationSync:
 
     async def run(self) -> None:
         """Notification rounds every `interval`; a return from offline starts one at once."""
+        await asyncio.sleep(self.first_round_delay)
         while self.state.user is not None:
             try:
                 await self.run_once()

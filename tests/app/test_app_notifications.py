@@ -9,7 +9,7 @@ import shutil
 
 from services.models import Notification
 from services.notifier import PlyerNotifier, RecordingNotifier
-from services.state import route_for_notification
+from services.state import iso_week, route_for_notification
 from services.sync import NotificationSync
 from tests.server.factories import PASSWORD
 
@@ -80,3 +80,23 @@ def test_an_item_opens_the_screen_it_is_about_R8():
     assert route_for_notification(item("messages", None)) == "/messages"
     assert route_for_notification(item("schedule", "/children/2/schedule?week=2026-W49")) == "/schedule"
     assert route_for_notification(item("information", "/children/2/information/7")) == "/information"
+
+
+async def test_the_first_round_after_login_caches_the_schedule_week_and_inbox_for_offline_R81(state, make, net):
+    """Read offline even if never opened on this device: the sync's first round fetches this
+    week's schedule and the inbox into the cache."""
+    school = make.school()
+    child = make.pupil(school.group)
+    make.guardian(child, username="olle.o")
+    await state.login("olle.o", PASSWORD)
+    week = iso_week(state.today())
+    assert state.cache.get(state.user.id, state.schedule_key(week), child.id) is None
+    await NotificationSync(state, RecordingNotifier()).run_once()
+    asked = [r.url.path for r in net.requests]
+    assert f"/api/v1/children/{child.id}/schedule" in asked and "/api/v1/messages/inbox" in asked
+
+    net.down = True
+    schedule = await state.load_schedule(week)
+    inbox = await state.load_inbox()
+    assert schedule.offline and schedule.from_cache and schedule.value is not None and schedule.value.week == week
+    assert inbox.offline and inbox.from_cache and inbox.value is not None
