@@ -94,7 +94,7 @@ def edit_title_and_body(db: Session, clock: Clock, item: Any, title: str | None,
     if body is not None:
         item.body = check_text(body, "body", 20000)
     item.updated_at = clock.now()
-    db.commit()
+    db.flush()
 
 
 def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:
@@ -109,7 +109,7 @@ def set_published(db: Session, clock: Clock, item: Any, published: bool, item_ke
     elif not published and item.unpublished_at is None:
         item.unpublished_at = clock.now()
         withdraw_notifications(db, item_key)
-    db.commit()
+    db.flush()
 
 
 def withdraw_notifications(db: Session, item_key: str) -> None:

@@ -94,7 +94,6 @@ def list_absences(
     pupil = require_pupil(db, principal.user, pupil_id)
     if principal.user.kind != UserKind.STAFF:
         mark_area_read(db, clock, principal.user, pupil.id, "absence")  # the history shows them
-        db.commit()
     return cached_json(
         request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)])
     )

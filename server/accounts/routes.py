@@ -136,7 +136,6 @@ def create_guardian(body: NewGuardianIn, principal: CurrentPrincipal, db: DbDep,
     if guardian.password_hash is None:
         service.send_activation(db, settings, clock, guardian)
         sent = True
-    db.commit()
     return GuardianCreatedOut(
         id=guardian.id, first_name=guardian.first_name, last_name=guardian.last_name, email=guardian.email, phone=guardian.phone,
         pupil_ids=sorted(linked | {p.id for p in pupils}), activation_sent=sent,
@@ -161,5 +160,4 @@ def resend_activation(guardian_id: int, principal: CurrentPrincipal, db: DbDep, 
     else:
         raise errors[0]
     service.send_activation(db, settings, clock, guardian)
-    db.commit()
     return Accepted()

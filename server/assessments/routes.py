@@ -57,7 +57,6 @@ def mark_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -
         )
         .values(seen_at=clock.now())
     )
-    db.commit()
 
 
 register_box(

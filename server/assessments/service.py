@@ -135,7 +135,7 @@ def publish(
         link="/children/{pupil_id}/assessments",
     )
     notified = notified_count(db, item_key)
-    db.commit()
+    db.flush()
     return assessment, notified
 
 

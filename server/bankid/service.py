@@ -26,7 +26,7 @@ from server.bankid.qr import qr_content
 from server.bankid.rp import BankIdError, CollectAnswer, RpClient
 from server.clock import Clock, as_utc
 from server.config import Settings
-from server.db import affected, for_writing
+from server.db import affected, for_writing, own_transaction
 from server.errors import ApiError, not_found
 from server.texts import text
 
@@ -112,7 +112,7 @@ def start_order(
         hint_code="outstandingTransaction",
     )
     db.add(order)
-    db.commit()
+    db.flush()
     return _view(order, clock)
 
 
@@ -186,26 +186,30 @@ def poll_order(
     public_id: str,
     principal: Principal | None,
 ) -> OrderView:
-    for_writing(db)  # a GET that claims the poll and may finish the order
-    order = _load(db, public_id, principal)
+    order = _load(db, public_id, principal)  # in the GET's read transaction: no lock
     if order.status != "pending":
         return _delivered(db, clock, order)
     now = clock.now()
-    # Claim this poll's collect: at most one collect per order per poll interval, across processes.
-    claimed = affected(db.execute(
-        update(BankIdOrder)
-        .where(
-            BankIdOrder.id == order.id,
-            BankIdOrder.status == "pending",
-            or_(
-                BankIdOrder.last_collect_at.is_(None),
-                BankIdOrder.last_collect_at
-                <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9),
-            ),
-        )
-        .values(last_collect_at=now)
-    ))
-    db.commit()
+    # Claim this poll's collect: at most one collect per order per poll interval, across
+    # processes. The claim is a short transaction of its own: other polls must see it at once,
+    # and neither it nor (on SQLite) the write lock may be held across the call to BankID.
+    with own_transaction(db) as claiming:
+        claimed = affected(claiming.execute(
+            update(BankIdOrder)
+            .where(
+                BankIdOrder.id == order.id,
+                BankIdOrder.status == "pending",
+                or_(
+                    BankIdOrder.last_collect_at.is_(None),
+                    BankIdOrder.last_collect_at
+                    <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9),
+                ),
+            )
+            .values(last_collect_at=now)
+        ))
+    # Ends the read snapshot (so what other polls wrote is seen) without starting a transaction:
+    # the next one, which may finish the order, begins after the call to BankID.
+    for_writing(db)
     if not claimed:
         db.refresh(order)
         return _delivered(db, clock, order)
@@ -213,11 +217,9 @@ def poll_order(
         answer = rp.collect(order.order_ref)
     except BankIdError as exc:
         _collect_failed(db, settings, clock, order, exc)
-        db.commit()
         db.refresh(order)
         return _delivered(db, clock, order)
     issued = _apply(db, settings, clock, order, answer)
-    db.commit()
     db.refresh(order)
     return _delivered(db, clock, order, issued)
 
@@ -306,6 +308,5 @@ def cancel_order(
         except BankIdError as exc:  # already gone at BankID: it is cancelled either way
             log.info("BankID cancel answered %s", exc.error_code)
         _finish(db, clock, order, "failed", error_code="rp_cancelled")
-        db.commit()
         db.refresh(order)
     return _view(order, clock)

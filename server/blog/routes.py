@@ -76,7 +76,6 @@ def get_child_blog_post(pupil_id: int, post_id: int, principal: CurrentPrincipal
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     post = service.one_post_for_pupil(db, pupil, post_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"blog:{post.id}")
-    db.commit()
     return posts_out(db, principal.user, [post])[0]
 
 

@@ -72,7 +72,7 @@ def publish_post(
     db.flush()
     _add_images(db, settings, clock, user, post, images)
     _notify(db, clock, post)
-    db.commit()
+    db.flush()
     return post
 
 
@@ -84,7 +84,7 @@ def add_image(db: Session, settings: Settings, clock: Clock, user: User, post_id
     post = staff_post(db, user, post_id)
     _add_images(db, settings, clock, user, post, [upload], [caption])
     post.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return post
 
 
@@ -95,7 +95,7 @@ def remove_image(db: Session, settings: Settings, clock: Clock, user: User, post
         raise not_found("image")
     remove_linked_file(db, settings, image)
     post.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return post
 
 
@@ -153,7 +153,7 @@ def add_comment(db: Session, clock: Clock, user: User, post_id: int, body: str) 
         raise forbidden("blog_comment_not_allowed", f"On this {unit.kind}'s blog only {who} can comment (R57).")
     comment = BlogComment(post_id=post.id, author_id=user.id, author_kind=user.kind, body=check_text(body, "body", 2000), created_at=clock.now())
     db.add(comment)
-    db.commit()
+    db.flush()
     return comment
 
 
@@ -167,7 +167,7 @@ def remove_comment(db: Session, clock: Clock, user: User, comment_id: int) -> Bl
         require_unit_publisher(db, user, post.unit_id, GROUP_PUBLISHERS)
     if comment.removed_at is None:
         comment.removed_at = clock.now()
-    db.commit()
+    db.flush()
     return comment
 
 

@@ -89,7 +89,6 @@ def get_calendar_entry(
     entry, child = service.entry_for_reader(db, principal.user, entry_id, pupil_id)
     if child is not None:
         mark_item_read(db, clock, principal.user, child, f"calendar:{entry.id}")
-        db.commit()
     return entries_out(db, clock, [entry], user=principal.user, pupil_id=child, staff=child is None)[0]
 
 

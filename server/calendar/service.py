@@ -115,7 +115,7 @@ def publish_entry(db: Session, clock: Clock, user: User, data: EntryIn) -> Calen
     db.add_all(_questions(entry.id, entry.kind, data.questions))
     db.flush()
     _notify(db, clock, entry)
-    db.commit()
+    db.flush()
     return entry
 
 
@@ -148,7 +148,7 @@ def edit_entry(db: Session, clock: Clock, user: User, entry_id: int, patch: Entr
         entry.end_time = patch.end_time
     _check_times(entry)
     entry.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return entry
 
 
@@ -260,13 +260,12 @@ def answer_survey(db: Session, clock: Clock, user: User, entry_id: int, pupil_id
         ["entry_id", "user_id", "pupil_id"],
     )
     if created == 0:
-        db.rollback()
         raise conflict("survey_already_answered", "You have already answered this survey for this child.")
     response = db.scalar(
         select(SurveyResponse).where(SurveyResponse.entry_id == entry.id, SurveyResponse.user_id == user.id, SurveyResponse.pupil_id == pupil.id)
     )
     assert response is not None
-    db.commit()
+    db.flush()
     return response
 
 
@@ -291,13 +290,13 @@ def rotate_feed_token(db: Session, clock: Clock, user: User, pupil: Pupil) -> st
     if not affected(db.execute(update(CalendarFeed).where(*where).values(**values))):  # type: ignore[attr-defined]
         if not insert_ignoring_conflicts(db, CalendarFeed, {"user_id": user.id, "pupil_id": pupil.id, **values}, ["user_id", "pupil_id"]):
             db.execute(update(CalendarFeed).where(*where).values(**values))
-    db.commit()
+    db.flush()
     return token
 
 
 def revoke_feed(db: Session, user: User, pupil: Pupil) -> None:
     db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id, CalendarFeed.pupil_id == pupil.id))
-    db.commit()
+    db.flush()
 
 
 def feed_pupil(db: Session, pupil_id: int, token: str) -> Pupil:

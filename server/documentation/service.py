@@ -194,7 +194,7 @@ def publish_portfolio(
         link="/children/{pupil_id}/documentation/portfolio",
     )
     notified = notified_count(db, f"portfolio:{entry.id}")
-    db.commit()
+    db.flush()
     return entry, notified
 
 
@@ -282,7 +282,7 @@ def publish_iup(
         link="/children/{pupil_id}/documentation/iup",
     )
     notified = notified_count(db, f"iup:{plan.id}:{plan.version}")
-    db.commit()
+    db.flush()
     return plan, notified
 
 

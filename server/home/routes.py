@@ -57,5 +57,4 @@ def put_unit_modules(unit_id: int, body: UnitModulesIn, principal: CurrentPrinci
         if key not in known:
             raise bad_request("unknown_box", f"There is no box called {key!r}.", f"modules.{key}")
     service.set_unit_modules(db, unit_id, body.modules)
-    db.commit()
     return UnitModulesOut(unit_id=unit_id, modules=service.unit_modules(db, unit_id))

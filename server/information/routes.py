@@ -83,7 +83,6 @@ def link_out(link: InformationLink, *, staff: bool = False) -> LinkOut:
 
 def _mark_type_read(db: Session, clock: Clock, user: User, pupil: Pupil, type_: str) -> None:
     mark_area_read(db, clock, user, pupil.id, "information", type_)
-    db.commit()
 
 
 # --- readers -----------------------------------------------------------------------------------
@@ -103,7 +102,6 @@ def get_child_news(pupil_id: int, news_id: int, principal: CurrentPrincipal, db:
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     news = service.one_news_for_pupil(db, pupil, news_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"news:{news.id}")
-    db.commit()
     return news_out(db, [news])[0]
 
 

@@ -61,7 +61,7 @@ def publish_news(db: Session, clock: Clock, user: User, group_ids: list[int], ti
     db.add_all([NewsGroup(news_id=news.id, group_id=g.id) for g in groups])
     db.flush()
     _notify_news(db, clock, news, [g.id for g in groups])
-    db.commit()
+    db.flush()
     return news
 
 
@@ -144,7 +144,7 @@ def _add_file(db: Session, clock: Clock, user: User, unit_id: int, title: str, d
     db.add(item)
     db.flush()
     _notify_file(db, clock, item)
-    db.commit()
+    db.flush()
     return item
 
 
@@ -159,7 +159,7 @@ def edit_file(db: Session, clock: Clock, user: User, file_id: int, title: str | 
     if description is not None:
         item.description = description.strip()
     item.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return item
 
 
@@ -216,7 +216,7 @@ def publish_link(db: Session, clock: Clock, user: User, unit_id: int, title: str
     db.add(link)
     db.flush()
     _notify_link(db, clock, link)
-    db.commit()
+    db.flush()
     return link
 
 
@@ -233,7 +233,7 @@ def edit_link(db: Session, clock: Clock, user: User, link_id: int, title: str | 
     if description is not None:
         link.description = description.strip()
     link.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return link
 
 

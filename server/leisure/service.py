@@ -115,7 +115,7 @@ def save_unit_hours(
         lock_policy,
         clock.now(),
     )
-    db.commit()
+    db.flush()
     return unit_hours(db, unit_id)
 
 
@@ -169,7 +169,7 @@ def add_closed_day(db: Session, unit_id: int, day: date, reason: str) -> None:
             .where(LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day)
             .values(reason=reason.strip())
         )
-    db.commit()
+    db.flush()
 
 
 def remove_closed_day(db: Session, unit_id: int, day: date) -> None:
@@ -180,7 +180,7 @@ def remove_closed_day(db: Session, unit_id: int, day: date) -> None:
     )
     if row is not None:
         db.delete(row)
-    db.commit()
+    db.flush()
 
 
 # --- locking (R73) -------------------------------------------------------------------------------
@@ -382,7 +382,7 @@ def set_day(
         select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day)
     )
     write_times(db, clock, user, pupil.id, day, times, existing)
-    db.commit()
+    db.flush()
 
 
 def clear_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date) -> None:
@@ -399,7 +399,7 @@ def clear_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date) ->
         row.registered_by, row.updated_at, row.guardian_comment_unseen = user.id, clock.now(), False
     else:
         db.delete(row)
-    db.commit()
+    db.flush()
 
 
 @dataclass
@@ -484,7 +484,7 @@ def register_weeks(
     )
     for d in registered:
         write_times(db, clock, user, pupil.id, d, days[d.isoweekday()], existing.get(d))
-    db.commit()
+    db.flush()
     return WeekResult(registered, skipped)
 
 
@@ -512,7 +512,7 @@ def set_staff_comment(
         },
         ["staff_comment", "staff_comment_by", "staff_comment_at", "guardian_comment_unseen"],
     )
-    db.commit()
+    db.flush()
 
 
 def enrolled_pupils(db: Session, unit_id: int) -> list[Pupil]:
@@ -563,7 +563,7 @@ def mark_comments_seen(db: Session, unit_id: int, day: date) -> int:
         )
         .values(guardian_comment_unseen=False)
     )
-    db.commit()
+    db.flush()
     return affected(result)
 
 

@@ -145,5 +145,4 @@ def patch_my_settings(body: SettingsPatchIn, principal: CurrentPrincipal, db: Db
     user = db.get(User, principal.user.id)
     assert user is not None
     service.update_settings(db, user, body.model_dump(exclude_unset=True))
-    db.commit()
     return settings_out(db, user)

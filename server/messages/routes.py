@@ -156,7 +156,6 @@ def messages_sent(request: Request, principal: CurrentPrincipal, db: DbDep) -> R
 def get_message_thread(thread_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> ThreadOut:
     thread, messages = service.read_thread(db, clock, principal.user, thread_id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
@@ -164,20 +163,16 @@ def get_message_thread(thread_id: int, principal: CurrentPrincipal, db: DbDep, c
 def create_message_thread(body: NewThreadIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep) -> ThreadOut:
     pupil = require_pupil(db, principal.user, body.pupil_id, Action.MESSAGE)
     thread = service.start_thread(db, clock, settings, principal.user, pupil, body.recipient_ids, body.subject, body.body)
-    db.commit()
     thread, messages = service.read_thread(db, clock, principal.user, thread.id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
 @router.post("/messages/threads/{thread_id}/replies", response_model=ThreadOut, status_code=201, summary="Reply in a thread (R21)")
 def reply_to_message_thread(thread_id: int, body: ReplyIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep) -> ThreadOut:
     service.reply(db, clock, settings, principal.user, thread_id, body.body)
-    db.commit()
     thread, messages = service.read_thread(db, clock, principal.user, thread_id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
@@ -205,5 +200,4 @@ def send_staff_message(body: StaffLetterIn, principal: CurrentPrincipal, db: DbD
             select(Pupil).join(PupilGroup, PupilGroup.pupil_id == Pupil.id).where(PupilGroup.group_id == group.id).order_by(Pupil.id)
         ))
     threads = service.staff_letter(db, clock, settings, user, pupils, body.subject, body.body)
-    db.commit()
     return StaffLetterOut(threads=[StaffLetterThreadOut(id=t.id, pupil_id=t.pupil_id) for t in threads])

@@ -70,7 +70,6 @@ def get_child_plan(pupil_id: int, plan_id: int, principal: CurrentPrincipal, db:
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     plan = service.one_plan_for_pupil(db, pupil, plan_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"plan:{plan.id}")
-    db.commit()
     return plans_out(db, [plan])[0]
 
 

@@ -57,7 +57,7 @@ def publish_plan(db: Session, clock: Clock, user: User, data: PlanIn) -> Plan:
     db.add(plan)
     db.flush()
     _notify(db, clock, plan)
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -79,7 +79,7 @@ def edit_plan(db: Session, clock: Clock, user: User, plan_id: int, patch: PlanPa
         plan.period_end = patch.period_end
     _check_period(plan)
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -97,7 +97,7 @@ def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, pl
     stored = store_upload(db, settings, clock, upload, unit_id=plan.unit_id, uploaded_by=user.id)
     db.add(PlanAttachment(plan_id=plan.id, stored_file_id=stored.id))
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -108,7 +108,7 @@ def remove_attachment(db: Session, settings: Settings, clock: Clock, user: User,
         raise not_found("attachment")
     remove_linked_file(db, settings, attachment)
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 

@@ -491,7 +491,7 @@ def change_occurrence(
             db, lesson, on, new_date=new_date, start=start, end=end, room=room, note=note
         )
     )
-    db.commit()
+    db.flush()
     return change
 
 
@@ -506,7 +506,7 @@ def _clear_change(db: Session, lesson: Lesson, on: date) -> None:
 
 def restore_occurrence(db: Session, lesson: Lesson, on: date) -> None:
     _clear_change(db, lesson, on)
-    db.commit()
+    db.flush()
 
 
 # --- the week view -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from server.access import (
 )
 from server.accounts.models import User, UserKind
 from server.clock import Clock
+from server.db import unit_of_work
 from server.deps import ClockDep, DbDep
 from server.errors import forbidden
 from server.home.boxes import register_box
@@ -80,7 +81,6 @@ def child_talks(
     if principal.user.kind == UserKind.STUDENT:
         raise forbidden(*STUDENT_REFUSAL)
     mark_area_read(db, clock, principal.user, pupil.id, "talks")  # the published times are shown
-    db.commit()
     out = ChildTalksOut(
         series=[
             ChildTalkSeriesOut(
@@ -117,9 +117,10 @@ def book_talk(time_id: int, body: BookingIn, request: Request) -> JSONResponse:
 
     Authentication, the checks and the insert run in one session on one worker thread, so a
     request never holds a database connection while it waits for a thread: under a burst of
-    bookings (many guardians the moment times open) nothing can starve the pool."""
+    bookings (many guardians the moment times open) nothing can starve the pool. The session
+    is the same unit of work every other request gets from DbDep (server/db.unit_of_work)."""
     clock: Clock = request.app.state.clock
-    with request.app.state.sessionmaker() as db:
+    with unit_of_work(request.app.state.sessionmaker) as db:
         principal = current_principal(request, db, clock)
         pupil = require_pupil(db, principal.user, body.pupil_id, Action.BOOK_TALK)
         booking = service.book(db, clock, principal.user, pupil, time_id, body.message)
