@@ -107,7 +107,7 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.accounts.models import User, UserKind
     from server.accounts.service import send_activation
-    from server.errors import ApiError
+    from server.domain_errors import DomainError
     from server.school.models import Pupil
     from server.school.service import add_user, link_guardian, valid_personnummer
     from server.validation import clean_email, clean_mobile
@@ -134,7 +134,7 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
                 link_guardian(db, guardian, child)
             send_activation(db, settings, clock, guardian)
             print(f"guardian {guardian.id} created; activation email queued (run `skolhub worker` to send it)")
-    except ApiError as exc:
+    except DomainError as exc:
         print(f"{exc.code}: {exc.message}", file=sys.stderr)
         return 1
     return 0

@@ -16,7 +16,7 @@ from server.access import require_staff_of_unit, staff_unit_ids, visible_pupil_i
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.db import for_writing
-from server.errors import forbidden, not_found
+from server.domain_errors import forbidden, not_found
 from server.notifications.models import Notification
 from server.notifications.service import area_count
 from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole, Unit
@@ -154,7 +154,7 @@ def author_names(db: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def check_text(value: str, field: str, max_length: int) -> str:
-    from server.errors import bad_request
+    from server.domain_errors import bad_request
 
     cleaned = value.strip()
     if not cleaned:
@@ -178,11 +178,9 @@ def demo_clock(clock: Clock, days_ago: int, hour: int = 8, minute: int = 0) -> C
 
 
 def demo_upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
-    import io
+    from server.storage.service import Upload
 
-    from fastapi import UploadFile
-
-    return UploadFile(file=io.BytesIO(data), filename=name)
+    return Upload.of_bytes(name, data)
 
 
 def mark_demo_history_read(db: Session, clock: Clock, area: str, older_than_days: int = 5) -> None:

@@ -18,7 +18,8 @@ from server.absence.schemas import (
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
 from server.accounts.models import UserKind
 from server.deps import ClockDep, DbDep
-from server.errors import ERROR_RESPONSES, ApiError, not_found
+from server.domain_errors import DomainError, not_found
+from server.errors import ERROR_RESPONSES
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.notifications.service import area_count
@@ -108,7 +109,7 @@ def get_absence(absence_id: int, principal: CurrentPrincipal, db: DbDep) -> Abse
         raise not_found("absence")
     try:
         require_pupil(db, principal.user, absence.pupil_id)
-    except ApiError as exc:
+    except DomainError as exc:
         raise not_found("absence") from exc
     return absence_out(service.record(db, absence))
 

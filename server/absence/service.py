@@ -22,7 +22,7 @@ from server.absence.models import Absence, AbsenceKind, AbsenceLesson, AbsenceSm
 from server.accounts.models import User
 from server.clock import Clock, local_today
 from server.db import insert_ignoring_conflicts
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.notifications.fanout import notify, pupils_by_id
 from server.outbox.models import Channel
 from server.outbox.service import enqueue

@@ -27,7 +27,7 @@ from server.accounts.schemas import (
     UserOut,
 )
 from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep, client_address
-from server.errors import conflict, not_found
+from server.domain_errors import conflict, not_found
 from server.school.models import Group, Guardianship, Pupil, StaffRole, Unit
 from server.school.service import add_user, link_guardian, valid_personnummer
 from server.validation import clean_email, clean_mobile

@@ -15,7 +15,7 @@ from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose,
 from server.clock import Clock
 from server.config import Settings
 from server.db import affected, own_transaction
-from server.errors import ApiError, bad_request, conflict
+from server.domain_errors import DomainError, Gone, NotAllowed, NotFound, NotSignedIn, TooMany, bad_request, conflict
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
 from server.school.models import Guardianship, Pupil, Unit
@@ -99,11 +99,11 @@ def send_activation(db: Session, settings: Settings, clock: Clock, user: User) -
 def _valid_link(db: Session, clock: Clock, token: str, purpose: OneTimeLinkPurpose) -> OneTimeLink:
     link = db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token), OneTimeLink.purpose == purpose.value))
     if link is None:
-        raise ApiError(404, "link_invalid", "This link is not valid. Contact the school for a new one.")
+        raise NotFound("link_invalid", "This link is not valid. Contact the school for a new one.")
     if link.used_at is not None:
-        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+        raise Gone("link_used", "This link has already been used. Contact the school for a new one.")
     if link.expires_at <= clock.now():
-        raise ApiError(410, "link_expired", "This link has expired. Contact the school for a new one.")
+        raise Gone("link_expired", "This link has expired. Contact the school for a new one.")
     return link
 
 
@@ -124,7 +124,7 @@ def activate(db: Session, settings: Settings, clock: Clock, token: str, username
     # Mark used with a guarded UPDATE so two simultaneous submissions cannot both succeed.
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
     if affected(used) != 1:
-        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+        raise Gone("link_used", "This link has already been used. Contact the school for a new one.")
     user = db.get(User, link.user_id)
     assert user is not None
     user.username = username
@@ -156,11 +156,8 @@ def start_session(db: Session, settings: Settings, clock: Clock, user: User, met
     return IssuedSession(token=token, session=session, user=user)
 
 
-def _throttled_error(retry_after: int) -> ApiError:
-    return ApiError(
-        429, "login_throttled", "Too many failed attempts. Wait a few minutes and try again.",
-        headers={"Retry-After": str(retry_after)},
-    )
+def _throttled_error(retry_after: int) -> DomainError:
+    return TooMany("login_throttled", "Too many failed attempts. Wait a few minutes and try again.", retry_after)
 
 
 def login(db: Session, settings: Settings, clock: Clock, username: str, password: str, address: str) -> IssuedSession:
@@ -184,7 +181,7 @@ def login(db: Session, settings: Settings, clock: Clock, username: str, password
     # verify_password does a full argon2 verification even for an unknown user.
     ok = verify_password(settings, found.password_hash if found else None, password)
     if not ok or found is None or not found.is_active:
-        raise ApiError(401, "invalid_credentials", "Wrong username or password.")
+        raise NotSignedIn("invalid_credentials", "Wrong username or password.")
     user = db.merge(found, load=False)
     throttle.clear(db, "login_account", username)
     throttle.give_back(db, "login_address", address)
@@ -205,8 +202,8 @@ def revoke_sessions(db: Session, clock: Clock, user_id: int, keep: int | None = 
 
 def _require_current_password(settings: Settings, user: User, current_password: str) -> None:
     if not verify_password(settings, user.password_hash, current_password):
-        raise ApiError(
-            403, "wrong_current_password", "The current password is wrong.",
+        raise NotAllowed(
+            "wrong_current_password", "The current password is wrong.",
             fields=[{"field": "current_password", "code": "wrong_current_password", "message": "The current password is wrong."}],
         )
 
@@ -248,9 +245,9 @@ def request_password_reset(db: Session, settings: Settings, clock: Clock, identi
         per_ident = throttle.take(counting, "reset_identifier", ident, now, window, settings.reset_identifier_limit)
         per_address = throttle.take(counting, "reset_address", address[:128], now, window, settings.reset_address_limit)
     if not per_ident.allowed or not per_address.allowed:
-        raise ApiError(
-            429, "reset_throttled", "Too many password-reset requests. Wait a while and try again.",
-            headers={"Retry-After": str(max(per_ident.retry_after_seconds, per_address.retry_after_seconds))},
+        raise TooMany(
+            "reset_throttled", "Too many password-reset requests. Wait a while and try again.",
+            max(per_ident.retry_after_seconds, per_address.retry_after_seconds),
         )
     users = list(db.scalars(select(User).where((User.username == ident) | (func.lower(User.email) == ident)).where(User.is_active.is_(True))))
     for user in users:
@@ -278,7 +275,7 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
     now = clock.now()
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
     if affected(used) != 1:
-        raise ApiError(410, "link_used", "This link has already been used.")
+        raise Gone("link_used", "This link has already been used.")
     user = db.get(User, link.user_id)
     assert user is not None
     user.password_hash = hash_password(settings, new_password)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.access import CurrentPrincipal, require_pupil, require_staff
@@ -12,12 +11,9 @@ from server.assessments import service
 from server.assessments.models import Assessment
 from server.assessments.schemas import AssessmentIn, AssessmentOut, AssessmentPublishedOut
 from server.bankid.guard import require_bankid
-from server.clock import Clock
-from server.db import for_writing
 from server.deps import ClockDep, DbDep
 from server.home.boxes import register_box
-from server.notifications.models import Notification
-from server.notifications.service import area_count
+from server.notifications.service import area_count, mark_area_seen
 from server.school.models import Pupil
 
 router = APIRouter(tags=["assessments"])
@@ -45,20 +41,6 @@ def unseen(db: Session, user: User, pupil: Pupil, area: str) -> int:
     return area_count(db, user, pupil.id, area, unread=False)
 
 
-def mark_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -> None:
-    for_writing(db)
-    db.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == user.id,
-            Notification.pupil_id == pupil_id,
-            Notification.area == area,
-            Notification.seen_at.is_(None),
-        )
-        .values(seen_at=clock.now())
-    )
-
-
 register_box(
     "assessments",
     90,
@@ -79,7 +61,7 @@ def list_assessments(
     require_bankid(principal, clock)
     rows = service.for_pupil(db, pupil_id, term)
     out = [assessment_out(db, a) for a in rows]
-    mark_seen(db, clock, principal.user, pupil_id, "assessments")
+    mark_area_seen(db, clock, principal.user, pupil_id, "assessments")
     return out
 
 

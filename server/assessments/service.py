@@ -12,7 +12,7 @@ from server.accounts.models import User
 from server.assessments.models import Assessment
 from server.clock import Clock
 from server.db import insert_ignoring_conflicts
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_by_id
 from server.notifications.models import Notification
 from server.school.models import Pupil, StaffRole, Unit, UnitKind

@@ -27,7 +27,7 @@ from server.bankid.rp import BankIdError, CollectAnswer, RpClient
 from server.clock import Clock, as_utc
 from server.config import Settings
 from server.db import affected, for_writing, own_transaction
-from server.errors import ApiError, not_found
+from server.domain_errors import Conflict, DomainError, NotSignedIn, Unavailable, UpstreamFailed, not_found
 from server.texts import text
 
 log = logging.getLogger("skolhub.bankid")
@@ -52,14 +52,14 @@ def _ip(address: str) -> str:
         return "127.0.0.1"
 
 
-def _error_to_api(exc: BankIdError) -> ApiError:
+def _error_to_api(exc: BankIdError) -> DomainError:
     message = messages.for_error(exc.error_code)
     if exc.error_code == "alreadyInProgress":
-        return ApiError(409, "bankid_already_in_progress", message.en)
+        return Conflict("bankid_already_in_progress", message.en)
     if exc.transient:
-        return ApiError(503, "bankid_unavailable", message.en, headers={"Retry-After": "10"})
+        return Unavailable("bankid_unavailable", message.en, headers={"Retry-After": "10"})
     log.warning("BankID answered %s (HTTP %s)", exc.error_code, exc.http_status)
-    return ApiError(502, "bankid_error", message.en)
+    return UpstreamFailed("bankid_error", message.en)
 
 
 def start_order(
@@ -76,16 +76,14 @@ def start_order(
     personal_number = None
     if purpose == STEP_UP:
         if principal is None:
-            raise ApiError(
-                401,
+            raise NotSignedIn(
                 "not_authenticated",
                 "Sign in to continue.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         personal_number = principal.user.personnummer
         if not personal_number:
-            raise ApiError(
-                409,
+            raise Conflict(
                 "bankid_no_personnummer",
                 "Your account has no personnummer for BankID. Contact the school.",
             )

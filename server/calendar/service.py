@@ -23,7 +23,7 @@ from server.calendar.schemas import AnswerItem, EntryIn, EntryPatch, QuestionIn
 from server.clock import SCHOOL_TZ, Clock, local_today
 from server.config import Settings
 from server.db import affected, insert_ignoring_conflicts
-from server.errors import ApiError, bad_request, conflict, not_found
+from server.domain_errors import Invalid, bad_request, conflict, not_found
 from server.notifications.fanout import notify, pupils_by_id, pupils_of_groups, pupils_of_units
 from server.publishing import (
     GROUP_PUBLISHERS,
@@ -250,8 +250,8 @@ def answer_survey(db: Session, clock: Clock, user: User, entry_id: int, pupil_id
         given[str(question.id)] = value
     missing = [qid for qid in questions if not given.get(str(qid))]
     if missing:
-        raise ApiError(
-            422, "answers_missing", "Answer every question in the survey.",
+        raise Invalid(
+            "answers_missing", "Answer every question in the survey.",
             fields=[{"field": f"answers.{qid}", "code": "required", "message": "missing"} for qid in missing],
         )
     created = insert_ignoring_conflicts(

@@ -25,7 +25,7 @@ from server.clock import Clock
 from server.config import Settings
 from server.db import insert_ignoring_conflicts
 from server.documentation.models import IupPlan, PortfolioEntry, PortfolioFile
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_by_id, pupils_of_groups
 from server.school.models import Group, PupilGroup, Unit, UnitKind
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from server.access import CurrentPrincipal, require_pupil, require_staff_of_unit
 from server.deps import ClockDep, DbDep
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.home import service
 from server.http_cache import cached_json
 from server.school.models import StaffRole

@@ -31,8 +31,8 @@ from server.information.schemas import (
 )
 from server.publishing import author_names, mark_area_read, mark_item_read, unread_count
 from server.school.models import Group, Pupil
+from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
-from server.storage.service import file_response
 
 router = APIRouter(tags=["information"])
 staff_router = APIRouter(prefix="/staff/information", tags=["staff-information"])
@@ -174,7 +174,7 @@ def publish_file(
     description: Annotated[str, Form(max_length=5000)] = "",
 ) -> FileOut:
     require_staff(principal.user)
-    item = service.publish_file(db, settings, clock, principal.user, unit_id, title, description, file)
+    item = service.publish_file(db, settings, clock, principal.user, unit_id, title, description, upload_of(file))
     return file_out(db, [_file_row(db, item)], staff=True)[0]
 
 

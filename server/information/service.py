@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.information.models import InformationFile, InformationLink, NewsGroup, NewsItem
 from server.notifications.fanout import notify, pupils_of_groups, pupils_of_units
 from server.publishing import (
@@ -29,7 +28,7 @@ from server.publishing import (
 )
 from server.school.models import Group, Pupil
 from server.storage.models import StoredFile
-from server.storage.service import store_upload
+from server.storage.service import Upload, store_upload
 
 AREA = "information"
 
@@ -128,7 +127,7 @@ def _notify_file(db: Session, clock: Clock, item: InformationFile) -> None:
 
 
 def publish_file(
-    db: Session, settings: Settings, clock: Clock, user: User, unit_id: int, title: str, description: str, upload: UploadFile
+    db: Session, settings: Settings, clock: Clock, user: User, unit_id: int, title: str, description: str, upload: Upload
 ) -> InformationFile:
     require_unit_publisher(db, user, unit_id, UNIT_PUBLISHERS)
     title = check_text(title, "title", 200)

@@ -12,7 +12,7 @@ from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User, UserKind
 from server.clock import Clock, local_today
 from server.deps import ClockDep, DbDep
-from server.errors import bad_request, forbidden
+from server.domain_errors import bad_request, forbidden
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.leisure import service

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from server.accounts.models import User
 from server.clock import Clock, local_today
 from server.db import affected
-from server.errors import ApiError, bad_request, conflict
+from server.domain_errors import NotFound, bad_request, conflict
 from server.leisure.models import LeisureClosedDay, LeisureDay, LeisureUnitSettings, LockPolicy
 from server.school.models import Pupil, Unit, UnitKind
 
@@ -206,8 +206,8 @@ def is_enrolled(db: Session, pupil: Pupil) -> bool:
 
 def require_enrolled(db: Session, pupil: Pupil) -> None:
     if not is_enrolled(db, pupil):
-        raise ApiError(
-            404, "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool."
+        raise NotFound(
+            "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool."
         )
 
 

@@ -6,16 +6,14 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
+from server.access import Action, CurrentPrincipal, require_pupil
 from server.accounts.models import User
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request
 from server.http_cache import cached_json
 from server.messages import service
 from server.messages.models import Message, MessageThread
-from server.school.models import Group, Pupil, PupilGroup
 
 router = APIRouter(tags=["messages"])
 
@@ -188,16 +186,6 @@ def send_staff_message(body: StaffLetterIn, principal: CurrentPrincipal, db: DbD
     user = principal.user
     if (body.to_guardians_of_pupil is None) == (body.to_guardians_of_group is None):
         raise bad_request("choose_one_target", "Give either to_guardians_of_pupil or to_guardians_of_group.", "to_guardians_of_pupil")
-    if body.to_guardians_of_pupil is not None:
-        require_staff(user)
-        pupils = [require_pupil(db, user, body.to_guardians_of_pupil, Action.STAFF_WRITE)]
-    else:
-        group = db.get(Group, body.to_guardians_of_group)
-        if group is None:
-            raise not_found("group")
-        require_staff_of_unit(db, user, group.unit_id)
-        pupils = list(db.scalars(
-            select(Pupil).join(PupilGroup, PupilGroup.pupil_id == Pupil.id).where(PupilGroup.group_id == group.id).order_by(Pupil.id)
-        ))
+    pupils = service.letter_pupils(db, user, pupil_id=body.to_guardians_of_pupil, group_id=body.to_guardians_of_group)
     threads = service.staff_letter(db, clock, settings, user, pupils, body.subject, body.body)
     return StaffLetterOut(threads=[StaffLetterThreadOut(id=t.id, pupil_id=t.pupil_id) for t in threads])

@@ -17,8 +17,8 @@ from server.planning.models import Plan, PlanAttachment
 from server.planning.schemas import AttachmentOut, PlanIn, PlanList, PlanOut, PlanPatch
 from server.publishing import PLANNERS, author_names, mark_item_read, unread_count
 from server.school.models import Group
+from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
-from server.storage.service import file_response
 
 router = APIRouter(tags=["planning"])
 staff_router = APIRouter(prefix="/staff/planning", tags=["staff-planning"])
@@ -105,7 +105,7 @@ def edit_plan(plan_id: int, body: PlanPatch, principal: CurrentPrincipal, db: Db
 def add_plan_attachment(
     plan_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep, file: Annotated[UploadFile, File()],
 ) -> PlanOut:
-    return plans_out(db, [service.add_attachment(db, settings, clock, principal.user, plan_id, file)], staff=True)[0]
+    return plans_out(db, [service.add_attachment(db, settings, clock, principal.user, plan_id, upload_of(file))], staff=True)[0]
 
 
 @staff_router.delete("/plans/{plan_id}/attachments/{attachment_id}", response_model=PlanOut, summary="Remove an attachment")

@@ -3,14 +3,13 @@ attachments; guardians and students of pupils in the group read them."""
 
 from __future__ import annotations
 
-from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_of_groups
 from server.planning.models import Plan, PlanAttachment
 from server.planning.schemas import PlanIn, PlanPatch
@@ -25,7 +24,7 @@ from server.publishing import (
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
-from server.storage.service import remove_linked_file, store_upload
+from server.storage.service import Upload, remove_linked_file, store_upload
 
 AREA = "planning"
 MAX_ATTACHMENTS = 20
@@ -89,7 +88,7 @@ def set_plan_published(db: Session, clock: Clock, user: User, plan_id: int, publ
     return plan
 
 
-def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, plan_id: int, upload: UploadFile) -> Plan:
+def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, plan_id: int, upload: Upload) -> Plan:
     plan = staff_plan(db, user, plan_id)
     count = len(list(db.scalars(select(PlanAttachment.id).where(PlanAttachment.plan_id == plan.id))))
     if count >= MAX_ATTACHMENTS:

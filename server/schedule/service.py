@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User
 from server.clock import Clock, local_today
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.schedule.models import (
     ExceptionKind,
     Lesson,

@@ -20,7 +20,7 @@ from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.db import unit_of_work
 from server.deps import ClockDep, DbDep
-from server.errors import forbidden
+from server.domain_errors import forbidden
 from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.publishing import mark_area_read

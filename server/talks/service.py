@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import SCHOOL_TZ, Clock, local_now, local_today
-from server.errors import ApiError, bad_request, conflict, not_found
+from server.domain_errors import DomainError, bad_request, conflict, not_found
 from server.notifications.fanout import notify
 from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole
 from server.talks.models import TalkBooking, TalkCancellation, TalkSeries, TalkSeriesGroup, TalkTime
@@ -173,7 +173,7 @@ def book(
     return booking
 
 
-def _booking_conflict(db: Session, time_id: int, series_id: int, pupil_id: int) -> ApiError:
+def _booking_conflict(db: Session, time_id: int, series_id: int, pupil_id: int) -> DomainError:
     """Which unique index refused the booking. The request's unit of work rolls back as soon
     as the error leaves the route (server/deps.get_db), so a losing request gives its
     connection (and SQLite's write lock) back at once."""
