@@ -18,7 +18,6 @@ from server.clock import Clock
 from server.db import for_writing
 from server.domain_errors import forbidden, not_found
 from server.notifications.models import Notification
-from server.notifications.service import area_count
 from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole, Unit
 
 # Who may publish what (R2 for staff: only at their own units, and by role).
@@ -139,11 +138,6 @@ def mark_area_read(db: Session, clock: Clock, user: User, pupil_id: int, area: s
     if type_ is not None:
         query = query.where(Notification.type == type_)
     db.execute(query.values(read_at=now, seen_at=func.coalesce(Notification.seen_at, now)))
-
-
-def unread_count(db: Session, user: User, pupil: Pupil, area: str) -> int:
-    """A home box's number: the child's unread notifications in the area."""
-    return area_count(db, user, pupil.id, area, unread=True)
 
 
 def author_names(db: Session, ids: set[int | None]) -> dict[int, str]:

@@ -20,9 +20,7 @@ from server.accounts.models import UserKind
 from server.deps import ClockDep, DbDep
 from server.domain_errors import DomainError, not_found
 from server.errors import ERROR_RESPONSES
-from server.home.boxes import register_box
 from server.http_cache import cached_json
-from server.notifications.service import area_count
 from server.publishing import mark_area_read
 from server.schedule.service import occurrence_id
 from server.school.models import StaffRole
@@ -149,12 +147,3 @@ def register_absence(
     if not result.created:
         response.status_code = 200
     return absence_out(service.record(db, result.absence))
-
-
-def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
-    """New school-registered absences: the unread absence notifications for this child, like
-    every other box; the history screen marks them read (issue 16)."""
-    return area_count(db, user, pupil.id, "absence", unread=True)
-
-
-register_box("absence", 20, _absence_box)

@@ -12,9 +12,7 @@ from server.assessments.models import Assessment
 from server.assessments.schemas import AssessmentIn, AssessmentOut, AssessmentPublishedOut
 from server.bankid.guard import require_bankid
 from server.deps import ClockDep, DbDep
-from server.home.boxes import register_box
-from server.notifications.service import area_count, mark_area_seen
-from server.school.models import Pupil
+from server.notifications.service import mark_area_seen
 
 router = APIRouter(tags=["assessments"])
 
@@ -34,19 +32,6 @@ def assessment_out(db: Session, a: Assessment) -> AssessmentOut:
         teacher_name=teacher.name if teacher else None,
         published_at=a.published_at,
     )
-
-
-def unseen(db: Session, user: User, pupil: Pupil, area: str) -> int:
-    """The box count: unseen notifications only, so it reveals nothing of the content."""
-    return area_count(db, user, pupil.id, area, unread=False)
-
-
-register_box(
-    "assessments",
-    90,
-    lambda db, user, pupil, clock: unseen(db, user, pupil, "assessments"),
-    school_only=True,
-)
 
 
 @router.get(

@@ -13,15 +13,12 @@ from server.blog import service
 from server.blog.models import BlogPost
 from server.blog.schemas import BlogFeed, CommentIn, CommentOut, ImageOut, PostOut, PostPatch
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
-from server.publishing import mark_item_read, unread_count
+from server.publishing import mark_item_read
 from server.storage.http import file_response, upload_of
 
 router = APIRouter(tags=["blog"])
 staff_router = APIRouter(prefix="/staff/blog", tags=["staff-blog"])
-
-register_box("blog", 70, lambda db, user, pupil, clock: unread_count(db, user, pupil, "blog"))
 
 
 def posts_out(db: Session, user: User, posts: list[BlogPost], *, staff: bool = False) -> list[PostOut]:

@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 
 from server.access import CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
-from server.assessments.routes import unseen
 from server.bankid.guard import require_bankid
 from server.deps import ClockDep, DbDep, SettingsDep
 from server.documentation import service
@@ -25,18 +24,10 @@ from server.documentation.schemas import (
     PortfolioPublishedOut,
 )
 from server.domain_errors import not_found
-from server.home.boxes import register_box
 from server.notifications.service import mark_area_seen
 from server.school.models import Group
 
 router = APIRouter(tags=["documentation"])
-
-register_box(
-    "documentation",
-    100,
-    lambda db, user, pupil, clock: unseen(db, user, pupil, "documentation"),
-    school_only=True,
-)
 
 
 def _teacher(db: Session, user_id: int | None) -> str | None:

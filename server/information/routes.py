@@ -12,7 +12,6 @@ from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
 from server.clock import Clock
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.information import service
 from server.information.models import InformationFile, InformationLink, NewsGroup, NewsItem
@@ -29,15 +28,13 @@ from server.information.schemas import (
     NewsOut,
     NewsPatch,
 )
-from server.publishing import author_names, mark_area_read, mark_item_read, unread_count
+from server.publishing import author_names, mark_area_read, mark_item_read
 from server.school.models import Group, Pupil
 from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
 
 router = APIRouter(tags=["information"])
 staff_router = APIRouter(prefix="/staff/information", tags=["staff-information"])
-
-register_box("information", 50, lambda db, user, pupil, clock: unread_count(db, user, pupil, "information"))
 
 
 def news_out(db: Session, items: list[NewsItem], *, staff: bool = False) -> list[NewsOut]:

@@ -26,7 +26,7 @@ import holidays
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.accounts.models import User
+from server.accounts.models import User, UserKind
 from server.clock import Clock, local_today
 from server.db import affected
 from server.domain_errors import NotFound, bad_request, conflict
@@ -588,3 +588,12 @@ def registered_by_names(db: Session, rows: list[LeisureDay]) -> dict[int, User]:
         r.staff_comment_by for r in rows if r.staff_comment_by
     }
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
+    """The home box (server/app.py AREAS): only for fritids and preschool children, never for
+    students (R1, R70). Nothing in it is "new" for the guardian (staff comments make no
+    notification, R72), so the count is 0."""
+    if user.kind == UserKind.STUDENT or not is_enrolled(db, pupil):
+        return None
+    return 0

@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from server.access import CurrentPrincipal, visible_pupil_ids
 from server.accounts.models import User, UserKind
-from server.accounts.routes import pupil_out
-from server.accounts.schemas import PupilOut
+from server.accounts.schemas import PupilOut, pupil_out
 from server.deps import DbDep
 from server.me import service
 from server.school.models import Pupil, StaffAssignment, Unit

@@ -10,20 +10,17 @@ from sqlalchemy.orm import Session
 
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.planning import service
 from server.planning.models import Plan, PlanAttachment
 from server.planning.schemas import AttachmentOut, PlanIn, PlanList, PlanOut, PlanPatch
-from server.publishing import PLANNERS, author_names, mark_item_read, unread_count
+from server.publishing import PLANNERS, author_names, mark_item_read
 from server.school.models import Group
 from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
 
 router = APIRouter(tags=["planning"])
 staff_router = APIRouter(prefix="/staff/planning", tags=["staff-planning"])
-
-register_box("planning", 80, lambda db, user, pupil, clock: unread_count(db, user, pupil, "planning"), school_only=True)
 
 
 def plans_out(db: Session, plans: list[Plan], *, staff: bool = False) -> list[PlanOut]:

@@ -551,3 +551,8 @@ def week_view(
             )
         )
     return WeekOut(week=iso_week(monday), pupil_id=pupil.id, days=out)
+
+
+def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int:
+    """The home box (server/app.py AREAS): this week's changed lessons."""
+    return changed_lessons_count(db, pupil, clock)

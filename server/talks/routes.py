@@ -21,10 +21,8 @@ from server.clock import Clock
 from server.db import unit_of_work
 from server.deps import ClockDep, DbDep
 from server.domain_errors import forbidden
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.publishing import mark_area_read
-from server.school.models import Pupil
 from server.talks import service
 from server.talks.models import TalkSeries, TalkTime
 from server.talks.schemas import (
@@ -267,17 +265,3 @@ def talk_series_overview(
             )
         )
     return SeriesOverviewOut(series=_series_out(db, series), times=times)
-
-
-# --- home box ------------------------------------------------------------------------------------
-
-
-def talks_box(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
-    """Shown only when upcoming times apply to the child, never to students (R1, R30).
-    Count: the series in which the child still has no booked time (0 once all are booked)."""
-    if user.kind == UserKind.STUDENT:
-        return None
-    return service.open_series_count(db, clock, pupil)
-
-
-register_box("talks", 30, talks_box)
