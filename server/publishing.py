@@ -87,7 +87,7 @@ def staff_item(db: Session, user: User, model: type[T], item_id: int, what: str,
 
 
 def edit_title_and_body(db: Session, clock: Clock, item: Any, title: str | None, body: str | None) -> None:
-    """Staff edit of a news item or blog post: the given fields are checked and set; commits."""
+    """Staff edit of a news item or blog post: the given fields are checked and set."""
     if title is not None:
         item.title = check_text(title, "title", 200)
     if body is not None:
@@ -97,8 +97,8 @@ def edit_title_and_body(db: Session, clock: Clock, item: Any, title: str | None,
 
 
 def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:
-    """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan) and
-    commit. Re-publishing announces it again; unpublishing withdraws its notifications so no
+    """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan).
+    Re-publishing announces it again; unpublishing withdraws its notifications so no
     count points at something that can no longer be read."""
     if published and item.unpublished_at is not None:
         item.unpublished_at = None

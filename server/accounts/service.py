@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server import throttle
-from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose, User, UserKind
+from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose, User
 from server.clock import Clock
 from server.config import Settings
 from server.db import affected, own_transaction
@@ -287,7 +287,3 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
 def purge_old_counters(db: Session, clock: Clock, settings: Settings) -> int:
     longest = max(settings.throttle_window_minutes, settings.reset_window_minutes)
     return throttle.purge_before(db, clock.now() - timedelta(minutes=longest * 4))
-
-
-def is_guardian(user: User) -> bool:
-    return user.kind == UserKind.GUARDIAN

@@ -72,7 +72,7 @@ def _bools(value: Any, keys: tuple[str, ...], field: str) -> dict[str, bool]:
 
 
 def update_settings(db: Session, user: User, body: dict[str, Any]) -> None:
-    """Apply a PATCH body; everything is validated before anything is written. Caller commits."""
+    """Apply a PATCH body; everything is validated before anything is written."""
     _refuse_read_only(body)
     changes = dict(body)
     personal = changes.pop("personal", None)

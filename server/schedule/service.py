@@ -71,14 +71,6 @@ def occurrence_id(lesson_id: int, regular_date: date) -> str:
     return f"{lesson_id}:{regular_date.isoformat()}"
 
 
-def parse_occurrence_id(value: str) -> tuple[int, date] | None:
-    lesson, _, day = value.partition(":")
-    try:
-        return int(lesson), date.fromisoformat(day)
-    except ValueError:
-        return None
-
-
 # --- weeks -------------------------------------------------------------------------------------
 
 
@@ -471,7 +463,7 @@ def change_occurrence(
     room: str | None = None,
     note: str | None = None,
 ) -> LessonException:
-    """Staff cancel or move one occurrence (replacing an earlier change of it); commits."""
+    """Staff cancel or move one occurrence (replacing an earlier change of it)."""
     term = db.get(Term, lesson.term_id)
     assert term is not None
     if not (term.start_date <= on <= term.end_date and on.isoweekday() == lesson.weekday):

@@ -439,11 +439,6 @@ def overview(
     return rows
 
 
-def staff_user(db: Session, user_id: int) -> User | None:
-    user = db.get(User, user_id)
-    return user if user is not None and user.kind == UserKind.STAFF else None
-
-
 def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
     """The home box (server/app.py AREAS): shown only when upcoming times apply to the child,
     never to students (R1, R30). Count: the series in which the child still has no booked time
