@@ -16,9 +16,8 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import AuthSession, User, UserKind
-from server.clock import Clock
-from server.db import is_read_session
-from server.deps import get_clock, get_db
+from server.db import is_read_session, read_session
+from server.deps import ClockDep, DbDep
 from server.errors import ApiError, forbidden, not_found
 from server.school.models import Guardianship, Pupil, StaffAssignment, StaffRole
 from server.security import token_hash
@@ -73,25 +72,33 @@ _GUARDIANS_CHILD = (
 )
 
 
-def current_principal(request: Request, db: Session = Depends(get_db), clock: Clock = Depends(get_clock)) -> Principal:
+def current_principal(request: Request, db: DbDep, clock: ClockDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
+    params = {"token_hash": token_hash(token.strip())}
     # The session and its user in one statement: every authenticated request pays for this.
-    row = db.execute(_SESSION_AND_USER, {"token_hash": token_hash(token.strip())}).first()
-    session, user = (row[0], row[1]) if row is not None else (None, None)
+    session: AuthSession | None = None
+    user: User | None = None
+    if is_read_session(db):
+        # A read (GET): in the request's own read transaction — no lock, one snapshot.
+        row = db.execute(_SESSION_AND_USER, params).first()
+        if row is not None:
+            session, user = row[0], row[1]
+    else:
+        # A write: the request's unit of work takes SQLite's write lock (BEGIN IMMEDIATE) at
+        # its first statement, and that lock must not wait with the request for a thread to
+        # run its route. So who is asking is read in a short read transaction of its own, and
+        # the two rows join the request's session without a query.
+        with read_session(request.app.state.sessionmaker) as lookup:
+            row = lookup.execute(_SESSION_AND_USER, params).first()
+        if row is not None:
+            session, user = db.merge(row[0], load=False), db.merge(row[1], load=False)
     if session is None or session.revoked_at is not None:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
     if session.expires_at <= clock.now():
         raise ApiError(401, "session_expired", "Your session has expired; sign in again.", headers={"WWW-Authenticate": "Bearer"})
-    if not is_read_session(db):
-        # A write request ends this transaction now: on SQLite it holds the write lock (BEGIN
-        # IMMEDIATE), which must not wait with the request for a thread to run its route.
-        # A read session (GET) keeps its transaction — no lock, one snapshot for the whole
-        # request, one BEGIN/COMMIT fewer. Holding its connection across that wait cannot
-        # deadlock: admission control (server/limits.py) keeps more threads than requests.
-        db.commit()
     if user is None or not user.is_active:
         raise ApiError(401, "not_authenticated", "Sign in to continue.", headers={"WWW-Authenticate": "Bearer"})
     return Principal(user=user, session=session)

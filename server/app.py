@@ -1,8 +1,11 @@
-"""The FastAPI application: create_app() wires settings, clock, database and every area's routes."""
+"""The FastAPI application: create_app() wires settings, clock, database and every area in
+AREAS (routes, home box, notifications, demo content)."""
 
 from __future__ import annotations
 
+import importlib
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -20,10 +23,14 @@ from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.deps import DbDep
 from server.errors import install_error_handlers
+from server.home.boxes import Box, notification_count, register_box
 from server.idempotency import IdempotencyMiddleware
 from server.input_policy import enforce_input_policy
+from server.leisure import service as leisure
 from server.limits import BodyLimitMiddleware, ConcurrencyLimitMiddleware
+from server.schedule import service as schedule
 from server.security_headers import SecurityHeadersMiddleware
+from server.talks import service as talks
 
 log = logging.getLogger("skolhub")
 
@@ -39,26 +46,61 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
-def build_api_router() -> APIRouter:
-    from server.absence.routes import router as absence_router
-    from server.accounts.routes import router as accounts_router
-    from server.assessments.routes import router as assessments_router
-    from server.bankid.routes import router as bankid_router
-    from server.blog.routes import router as blog_router
-    from server.calendar.routes import router as calendar_router
-    from server.documentation.routes import router as documentation_router
-    from server.home.routes import router as home_router
-    from server.information.routes import router as information_router
-    from server.leisure.routes import router as leisure_router
-    from server.me.routes import router as me_router
-    from server.messages.routes import router as messages_router
-    from server.notifications.routes import router as notifications_router
-    from server.outbox.routes import router as sms_router
-    from server.planning.routes import router as planning_router
-    from server.population.routes import router as population_router
-    from server.schedule.routes import router as schedule_router
-    from server.talks.routes import router as talks_router
+@dataclass(frozen=True)
+class Area:
+    """A part of the server, registered in AREAS and nowhere else: its routes (the `router` of
+    server/<package>/routes.py), its home box, whether it sends notifications (the bell and the
+    push settings, server/me/models.py PUSH_AREAS) and its demo content (server/<package>/demo.py
+    `seed(db, clock, settings, world)`)."""
 
+    name: str
+    box: Box | None = None
+    notifies: bool = False
+    demo: bool = False
+    package: str = ""  # defaults to the name
+
+    @property
+    def module(self) -> str:
+        return f"server.{self.package or self.name}"
+
+
+# One line per area. The order is the API's (OpenAPI) order and the demo seed's: schedule before
+# absence (absences refer to lessons), population last (the register transfer fills in the
+# addresses of everyone made before it). Box order (R7) is each box's own `order`.
+AREAS: tuple[Area, ...] = (
+    Area("accounts"),
+    Area("me"),
+    Area("schedule", Box(10, schedule.box_count, school_only=True), demo=True),
+    Area("absence", Box(20, notification_count("absence")), notifies=True, demo=True),
+    Area("sms", package="outbox"),
+    Area("talks", Box(30, talks.box_count), notifies=True, demo=True),
+    Area("leisure", Box(40, leisure.box_count), notifies=True, demo=True),
+    Area("home", demo=True),
+    Area("messages", notifies=True, demo=True),
+    Area("notifications"),
+    Area("bankid"),
+    Area("assessments", Box(90, notification_count("assessments", unseen=True), school_only=True), notifies=True, demo=True),
+    Area("documentation", Box(100, notification_count("documentation", unseen=True), school_only=True), notifies=True, demo=True),
+    Area("information", Box(50, notification_count("information")), notifies=True, demo=True),
+    Area("calendar", Box(60, notification_count("calendar")), notifies=True, demo=True),
+    Area("blog", Box(70, notification_count("blog")), notifies=True, demo=True),
+    Area("planning", Box(80, notification_count("planning"), school_only=True), notifies=True, demo=True),
+    Area("population", demo=True),
+)
+
+
+def demo_modules() -> list[str]:
+    """The demo seed's area modules, in AREAS order (server/demo.py)."""
+    return [f"{area.module}.demo" for area in AREAS if area.demo]
+
+
+def register_boxes() -> None:
+    for area in AREAS:
+        if area.box is not None:
+            register_box(area.name, area.box)
+
+
+def build_api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", response_model=Health, tags=["system"], summary="Liveness and database reachability")
@@ -66,25 +108,9 @@ def build_api_router() -> APIRouter:
         db.execute(sql_text("SELECT 1"))
         return Health(status="ok", database=db.get_bind().dialect.name)
 
-    # One line per area.
-    api.include_router(accounts_router)
-    api.include_router(me_router)
-    api.include_router(schedule_router)
-    api.include_router(absence_router)
-    api.include_router(sms_router)
-    api.include_router(talks_router)
-    api.include_router(leisure_router)
-    api.include_router(home_router)
-    api.include_router(messages_router)
-    api.include_router(notifications_router)
-    api.include_router(population_router)
-    api.include_router(bankid_router)
-    api.include_router(assessments_router)
-    api.include_router(documentation_router)
-    api.include_router(information_router)
-    api.include_router(calendar_router)
-    api.include_router(blog_router)
-    api.include_router(planning_router)
+    for area in AREAS:
+        api.include_router(importlib.import_module(f"{area.module}.routes").router)
+    register_boxes()
     return api
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from server.clock import Clock, clock_for
 from server.config import Settings
-from server.db import make_engine, make_sessionmaker
+from server.db import make_engine, make_sessionmaker, unit_of_work
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace, Settings], int]]] = {}
 
@@ -76,12 +76,11 @@ def _seed(args: argparse.Namespace, settings: Settings) -> int:
     from server.school.models import Organisation
 
     factory = make_sessionmaker(make_engine(settings.database_url))
-    with factory() as db:
+    with unit_of_work(factory) as db:
         if db.scalar(select(func.count()).select_from(Organisation)):
             print("the database already has data; seed-demo only fills an empty one", file=sys.stderr)
             return 1
         world = seed_demo(db, _clock(settings), settings, seed=args.seed)
-        db.commit()
     print_logins(world)
     return 0
 
@@ -108,7 +107,7 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
 
     from server.accounts.models import User, UserKind
     from server.accounts.service import send_activation
-    from server.errors import ApiError
+    from server.domain_errors import DomainError
     from server.school.models import Pupil
     from server.school.service import add_user, link_guardian, valid_personnummer
     from server.validation import clean_email, clean_mobile
@@ -116,7 +115,7 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
     clock = _clock(settings)
     factory = make_sessionmaker(make_engine(settings.database_url))
     try:
-        with factory() as db:
+        with unit_of_work(factory) as db:
             children = []
             for pnr in args.child:
                 pupil = db.scalar(select(Pupil).where(Pupil.personnummer == valid_personnummer(pnr, clock, "child")))
@@ -134,9 +133,8 @@ def _create_guardian(args: argparse.Namespace, settings: Settings) -> int:
             for child in children:
                 link_guardian(db, guardian, child)
             send_activation(db, settings, clock, guardian)
-            db.commit()
             print(f"guardian {guardian.id} created; activation email queued (run `skolhub worker` to send it)")
-    except ApiError as exc:
+    except DomainError as exc:
         print(f"{exc.code}: {exc.message}", file=sys.stderr)
         return 1
     return 0
@@ -179,12 +177,11 @@ def _import_addresses(args: argparse.Namespace, settings: Settings) -> int:
     factory = make_sessionmaker(make_engine(settings.database_url))
     report = ImportReport()
     status = 0
-    with factory() as db:
-        try:
-            import_file(db, _clock(settings), path, report)
-        except NavetFormatError as exc:
-            print(f"stopped: {exc}; the records before it were imported", file=sys.stderr)
-            status = 2
+    try:
+        import_file(factory, _clock(settings), path, report)
+    except NavetFormatError as exc:
+        print(f"stopped: {exc}; the records before it were imported", file=sys.stderr)
+        status = 2
     for problem in report.problems:  # positions only: never a personnummer in the output
         print(f"skipped record {problem.number} (line {problem.line}): {problem.reason}", file=sys.stderr)
     if report.malformed > len(report.problems):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -146,9 +147,29 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+@contextmanager
+def unit_of_work(factory: Callable[[], Session]) -> Iterator[Session]:
+    """One transaction: commits when the block ends normally, rolls back on any error.
+
+    The one boundary for everything that is not a request (the outbox worker, the address
+    import, housekeeping, the demo seed); a request gets the same from server.deps.get_db.
+    Services only flush."""
     with factory() as session:
-        yield session
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+def own_transaction(db: Session) -> AbstractContextManager[Session]:
+    """A separate, short unit of work on `db`'s database, for the few writes that must persist
+    even when the request they belong to fails (a failed-login counter: the 401 rolls back the
+    request, never the count). On SQLite it queues for the write lock like any writer, so call
+    it before `db` has written anything."""
+    bind = db.get_bind()
+    return unit_of_work(lambda: Session(bind, expire_on_commit=False))
 
 
 def insert_ignoring_conflicts(session: Session, table: Any, values: dict[str, Any] | list[dict[str, Any]], index_elements: list[str]) -> int:

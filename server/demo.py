@@ -2,8 +2,8 @@
 
 Ekbacka kommun runs Ekbackaskolan (F–9 with fritids) and Förskolan Lärkan. Names are invented;
 personnummer are valid-check-digit test numbers with serials in the 9xx range. Every area adds
-its own demo content through a module listed in AREA_SEEDERS (a `seed(db, clock, settings,
-world)` function), so the whole demo is one call.
+its own demo content through its demo module (a `seed(db, clock, settings, world)` function;
+server/app.py AREAS lists them, in order), so the whole demo is one call.
 """
 
 from __future__ import annotations
@@ -24,22 +24,6 @@ from server.security import hash_password
 
 DEMO_PASSWORD = "skolhub-demo"
 
-# Each area appends its demo module here: "server.<area>.demo".
-AREA_SEEDERS: list[str] = [
-    "server.schedule.demo",
-    "server.absence.demo",  # after schedule: absences refer to lessons
-    "server.talks.demo",
-    "server.leisure.demo",
-    "server.home.demo",
-    "server.messages.demo",
-    "server.assessments.demo",
-    "server.documentation.demo",
-    "server.information.demo",
-    "server.calendar.demo",
-    "server.blog.demo",
-    "server.planning.demo",
-    "server.population.demo",  # last: the nightly register transfer fills in addresses
-]
 
 FIRST_NAMES_GIRLS = ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Agnes", "Freja", "Lilly", "Alma", "Signe", "Ines", "Tyra", "Nora", "Stella", "Selma", "Astrid", "Leah", "Vera"]
 FIRST_NAMES_BOYS = ["Noah", "William", "Hugo", "Liam", "Lucas", "Oliver", "Elias", "Vincent", "Leo", "Alexander", "Adam", "Nils", "Ludvig", "Theo", "Olle", "Arvid", "Viggo", "Malte", "Sixten", "Gustav"]
@@ -213,7 +197,9 @@ def seed_demo(db: Session, clock: Clock, settings: Settings, seed: int = 2026) -
         fill(group, 2022, 0.0)
     db.flush()
 
-    for module in AREA_SEEDERS:
+    from server.app import demo_modules
+
+    for module in demo_modules():
         importlib.import_module(module).seed(db, clock, settings, world)
     db.flush()
     return world

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from server.clock import Clock
 from server.config import Settings
-from server.db import read_session
+from server.db import is_read_session, read_session
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 
@@ -26,19 +27,26 @@ async def get_clock(request: Request) -> Clock:
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    """A session per request. An async dependency on purpose: its clean-up (closing the session,
-    which ends any open transaction) runs on the event loop at once, instead of queueing for a
-    worker thread — under load a queued clean-up would hold its connection (and, on SQLite,
-    the write lock) while every thread waits for it.
+    """The request's unit of work: one session, one transaction boundary. It commits once when
+    the endpoint has returned (and its answer is serialized) and rolls back on any error, before
+    the response is sent (DbDep has scope="function"). Services flush, never commit.
+
+    An async dependency on purpose: closing the session runs on the event loop at once instead
+    of queueing for a worker thread — under load a queued clean-up would hold its connection
+    (and, on SQLite, the write lock) while every thread waits for it. The commit of a write
+    does need a thread; admission control (server/limits.py) keeps one free for it.
 
     GET and HEAD get a read session (server.db.read_session): on SQLite its transactions take
     no lock, so reads never queue behind writers; a GET that marks something read calls
-    server.db.for_writing() first."""
+    server.db.for_writing() first, and its unit of work then commits like any other."""
     factory = request.app.state.sessionmaker
     session = read_session(factory) if request.method in READ_METHODS else factory()
     try:
         yield session
+        if not is_read_session(session) and session.in_transaction():
+            await run_in_threadpool(session.commit)
     finally:
+        # After an error, or a read: ends the transaction without writing (a rollback).
         session.close()
 
 
@@ -58,4 +66,7 @@ NO_STORE = [Depends(no_store)]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
-DbDep = Annotated[Session, Depends(get_db)]
+# scope="function": the unit of work ends (commit or rollback) before the response is sent, so
+# a client that has its answer finds the change made. Every use of get_db goes through DbDep
+# (FastAPI caches a dependency per scope: one session per request).
+DbDep = Annotated[Session, Depends(get_db, scope="function")]

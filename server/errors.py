@@ -1,4 +1,5 @@
-"""JSON errors with a stable machine code; the app maps codes to translated texts."""
+"""Errors to HTTP in one place: every DomainError (server/domain_errors.py) → its status and
+{"error": {code, message, fields}}; the app maps codes to translated texts."""
 
 from __future__ import annotations
 
@@ -10,8 +11,32 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.domain_errors import (
+    Conflict,
+    DomainError,
+    Gone,
+    Invalid,
+    NotAllowed,
+    NotFound,
+    NotSignedIn,
+    TooLarge,
+    TooMany,
+    Unavailable,
+    UnsupportedType,
+    UpstreamFailed,
+    bad_request,
+    conflict,
+    forbidden,
+    not_found,
+)
 
-class ApiError(Exception):
+__all__ = ["ApiError", "DomainError", "HTTP_STATUS", "bad_request", "conflict", "error_body", "forbidden", "http_status", "install_error_handlers", "not_found"]
+
+
+class ApiError(DomainError):
+    """An error with its HTTP status given directly: for the HTTP layer itself (authentication,
+    input policy, middleware). Rules raise the domain errors of server/domain_errors.py."""
+
     def __init__(
         self,
         status: int,
@@ -21,29 +46,33 @@ class ApiError(Exception):
         fields: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(code, message, fields=fields, headers=headers)
         self.status = status
-        self.code = code
-        self.message = message
-        self.fields = fields
-        self.headers = headers
 
 
-def bad_request(code: str, message: str, field: str | None = None) -> ApiError:
-    fields = [{"field": field, "code": code, "message": message}] if field else None
-    return ApiError(422, code, message, fields=fields)
+# The one mapping from what went wrong to the HTTP status that says it.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    Invalid: 422,
+    NotFound: 404,
+    NotAllowed: 403,
+    Conflict: 409,
+    Gone: 410,
+    NotSignedIn: 401,
+    TooMany: 429,
+    TooLarge: 413,
+    UnsupportedType: 415,
+    Unavailable: 503,
+    UpstreamFailed: 502,
+}
 
 
-def not_found(what: str = "resource") -> ApiError:
-    return ApiError(404, "not_found", f"The {what} does not exist or is not yours to see.")
-
-
-def forbidden(code: str, message: str) -> ApiError:
-    return ApiError(403, code, message)
-
-
-def conflict(code: str, message: str) -> ApiError:
-    return ApiError(409, code, message)
+def http_status(exc: DomainError) -> int:
+    if isinstance(exc, ApiError):
+        return exc.status
+    for kind in type(exc).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]  # type: ignore[index]
+    return 400
 
 
 def error_body(code: str, message: str, fields: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -60,10 +89,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(
-            error_body(exc.code, exc.message, exc.fields), status_code=exc.status, headers=exc.headers
+            error_body(exc.code, exc.message, exc.fields), status_code=http_status(exc), headers=exc.headers
         )
 
     @app.exception_handler(RequestValidationError)

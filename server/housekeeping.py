@@ -16,7 +16,7 @@ from server.accounts.service import purge_old_counters
 from server.bankid.models import BankIdOrder
 from server.clock import Clock
 from server.config import Settings
-from server.db import affected
+from server.db import affected, unit_of_work
 from server.idempotency import purge_expired
 
 KEEP_FINISHED = timedelta(days=7)  # long enough to answer questions about a recent login
@@ -25,7 +25,7 @@ KEEP_FINISHED = timedelta(days=7)  # long enough to answer questions about a rec
 def run_housekeeping(factory: sessionmaker[Session], clock: Clock, settings: Settings) -> dict[str, int]:
     now = clock.now()
     removed: dict[str, int] = {}
-    with factory() as db:
+    with unit_of_work(factory) as db:
         removed["idempotency_records"] = purge_expired(db, now, settings.idempotency_ttl_hours)
         removed["throttle_counters"] = purge_old_counters(db, clock, settings)
         removed["bankid_orders"] = affected(
@@ -39,5 +39,4 @@ def run_housekeeping(factory: sessionmaker[Session], clock: Clock, settings: Set
             )
         )
         removed["one_time_links"] = affected(db.execute(delete(OneTimeLink).where(OneTimeLink.expires_at < now - KEEP_FINISHED)))
-        db.commit()
     return removed

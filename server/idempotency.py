@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.clock import Clock
-from server.db import Base, affected
+from server.db import Base, affected, unit_of_work
 from server.errors import error_body
 from server.security import token_hash
 
@@ -170,7 +170,10 @@ def _caller(db: Session, clock: Clock, auth: bytes) -> str | None:
 
 def _reserve(factory: sessionmaker[Session], clock: Clock, auth: bytes, key: str, request_hash: str, lease: timedelta):  # type: ignore[no-untyped-def]
     """Insert a pending record and return its id; None when the caller's session is not valid
-    (nothing is reserved or replayed); or what to answer (status, body, content type, replayed)."""
+    (nothing is reserved or replayed); or what to answer (status, body, content type, replayed).
+
+    The middleware's own short transactions, outside the request's unit of work (and before
+    it): a duplicate arriving while the request runs must already find the reservation."""
     with factory() as db:
         who = _caller(db, clock, auth)
         if who is None:
@@ -207,19 +210,17 @@ def _reserve(factory: sessionmaker[Session], clock: Clock, auth: bytes, key: str
 
 
 def _complete(factory: sessionmaker[Session], record_id: int, status: int, content_type: str, body: bytes) -> None:
-    with factory() as db:
+    with unit_of_work(factory) as db:
         record = db.get(IdempotencyRecord, record_id)
         if record is not None:
             record.status_code = status
             record.content_type = content_type[:100]
             record.response_body = body
-            db.commit()
 
 
 def _forget(factory: sessionmaker[Session], record_id: int) -> None:
-    with factory() as db:
+    with unit_of_work(factory) as db:
         db.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
-        db.commit()
 
 
 def purge_expired(db: Session, now: datetime, ttl_hours: int) -> int:

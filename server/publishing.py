@@ -16,9 +16,8 @@ from server.access import require_staff_of_unit, staff_unit_ids, visible_pupil_i
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.db import for_writing
-from server.errors import forbidden, not_found
+from server.domain_errors import forbidden, not_found
 from server.notifications.models import Notification
-from server.notifications.service import area_count
 from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole, Unit
 
 # Who may publish what (R2 for staff: only at their own units, and by role).
@@ -88,18 +87,18 @@ def staff_item(db: Session, user: User, model: type[T], item_id: int, what: str,
 
 
 def edit_title_and_body(db: Session, clock: Clock, item: Any, title: str | None, body: str | None) -> None:
-    """Staff edit of a news item or blog post: the given fields are checked and set; commits."""
+    """Staff edit of a news item or blog post: the given fields are checked and set."""
     if title is not None:
         item.title = check_text(title, "title", 200)
     if body is not None:
         item.body = check_text(body, "body", 20000)
     item.updated_at = clock.now()
-    db.commit()
+    db.flush()
 
 
 def set_published(db: Session, clock: Clock, item: Any, published: bool, item_key: str, announce: Callable[[], object]) -> None:
-    """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan) and
-    commit. Re-publishing announces it again; unpublishing withdraws its notifications so no
+    """Publish or unpublish a staff item (news, file, link, calendar entry, blog post, plan).
+    Re-publishing announces it again; unpublishing withdraws its notifications so no
     count points at something that can no longer be read."""
     if published and item.unpublished_at is not None:
         item.unpublished_at = None
@@ -109,7 +108,7 @@ def set_published(db: Session, clock: Clock, item: Any, published: bool, item_ke
     elif not published and item.unpublished_at is None:
         item.unpublished_at = clock.now()
         withdraw_notifications(db, item_key)
-    db.commit()
+    db.flush()
 
 
 def withdraw_notifications(db: Session, item_key: str) -> None:
@@ -141,11 +140,6 @@ def mark_area_read(db: Session, clock: Clock, user: User, pupil_id: int, area: s
     db.execute(query.values(read_at=now, seen_at=func.coalesce(Notification.seen_at, now)))
 
 
-def unread_count(db: Session, user: User, pupil: Pupil, area: str) -> int:
-    """A home box's number: the child's unread notifications in the area."""
-    return area_count(db, user, pupil.id, area, unread=True)
-
-
 def author_names(db: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
@@ -154,7 +148,7 @@ def author_names(db: Session, ids: set[int | None]) -> dict[int, str]:
 
 
 def check_text(value: str, field: str, max_length: int) -> str:
-    from server.errors import bad_request
+    from server.domain_errors import bad_request
 
     cleaned = value.strip()
     if not cleaned:
@@ -178,11 +172,9 @@ def demo_clock(clock: Clock, days_ago: int, hour: int = 8, minute: int = 0) -> C
 
 
 def demo_upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
-    import io
+    from server.storage.service import Upload
 
-    from fastapi import UploadFile
-
-    return UploadFile(file=io.BytesIO(data), filename=name)
+    return Upload.of_bytes(name, data)
 
 
 def mark_demo_history_read(db: Session, clock: Clock, area: str, older_than_days: int = 5) -> None:

@@ -9,7 +9,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, WithJsonSchema
 
-from server.errors import bad_request
+from server.domain_errors import bad_request
 
 
 def clean_email(value: str, field: str = "email") -> str:

@@ -111,7 +111,6 @@ def seed(db: Session, clock: Clock, settings: Settings, world: DemoWorld) -> Non
             occurrence_id=lesson.id,
             valid=valid,
             reason=reason,
-            commit=False,
         )
 
     # 1. Anna: the 2A child was ill a day (registered valid too); the preschool child had leave.

@@ -18,10 +18,9 @@ from server.absence.schemas import (
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
 from server.accounts.models import UserKind
 from server.deps import ClockDep, DbDep
-from server.errors import ERROR_RESPONSES, ApiError, not_found
-from server.home.boxes import register_box
+from server.domain_errors import DomainError, not_found
+from server.errors import ERROR_RESPONSES
 from server.http_cache import cached_json
-from server.notifications.service import area_count
 from server.publishing import mark_area_read
 from server.schedule.service import occurrence_id
 from server.school.models import StaffRole
@@ -94,7 +93,6 @@ def list_absences(
     pupil = require_pupil(db, principal.user, pupil_id)
     if principal.user.kind != UserKind.STAFF:
         mark_area_read(db, clock, principal.user, pupil.id, "absence")  # the history shows them
-        db.commit()
     return cached_json(
         request, AbsenceListOut(items=[absence_out(r) for r in service.history(db, pupil)])
     )
@@ -109,7 +107,7 @@ def get_absence(absence_id: int, principal: CurrentPrincipal, db: DbDep) -> Abse
         raise not_found("absence")
     try:
         require_pupil(db, principal.user, absence.pupil_id)
-    except ApiError as exc:
+    except DomainError as exc:
         raise not_found("absence") from exc
     return absence_out(service.record(db, absence))
 
@@ -149,12 +147,3 @@ def register_absence(
     if not result.created:
         response.status_code = 200
     return absence_out(service.record(db, result.absence))
-
-
-def _absence_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
-    """New school-registered absences: the unread absence notifications for this child, like
-    every other box; the history screen marks them read (issue 16)."""
-    return area_count(db, user, pupil.id, "absence", unread=True)
-
-
-register_box("absence", 20, _absence_box)

@@ -22,7 +22,7 @@ from server.absence.models import Absence, AbsenceKind, AbsenceLesson, AbsenceSm
 from server.accounts.models import User
 from server.clock import Clock, local_today
 from server.db import insert_ignoring_conflicts
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.notifications.fanout import notify, pupils_by_id
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
@@ -113,7 +113,7 @@ def report_absence(
         comment=comment,
         at=clock.now(),
     )
-    db.commit()
+    db.flush()
     return absence
 
 
@@ -179,7 +179,6 @@ def register_absence(
     occurrence_id: str | None,
     valid: bool,
     reason: str | None,
-    commit: bool = True,
 ) -> Registration:
     """Staff register one lesson as valid or invalid absence. Registering the same lesson again
     changes it (e.g. invalid → valid); the caller has checked Action.STAFF_WRITE."""
@@ -232,8 +231,6 @@ def register_absence(
         _invalid_lesson_added(db, clock, pupil, unit, day)
     elif stopped_being_invalid:
         _count_invalid(db, pupil, day, -1)
-    if commit:
-        db.commit()
     return Registration(absence=absence, created=bool(inserted))
 
 

@@ -25,18 +25,16 @@ from server.accounts.schemas import (
     ResetRequestIn,
     SessionOut,
     UserOut,
+    pupil_out,
+    user_out,
 )
 from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep, client_address
-from server.errors import conflict, not_found
-from server.school.models import Group, Guardianship, Pupil, StaffRole, Unit
+from server.domain_errors import conflict, not_found
+from server.school.models import Guardianship, Pupil, StaffRole
 from server.school.service import add_user, link_guardian, valid_personnummer
 from server.validation import clean_email, clean_mobile
 
 router = APIRouter(tags=["accounts"])
-
-
-def user_out(user: User) -> UserOut:
-    return UserOut(id=user.id, kind=user.kind, username=user.username, first_name=user.first_name, last_name=user.last_name, language=user.language)
 
 
 @router.post("/auth/login", response_model=SessionOut, dependencies=NO_STORE, summary="Log in with username and password (R4)")
@@ -96,16 +94,6 @@ def change_password(body: ChangePasswordIn, principal: CurrentPrincipal, db: DbD
     return ChangePasswordOut(other_sessions_revoked=revoked)
 
 
-def pupil_out(db: DbDep, pupil: Pupil) -> PupilOut:
-    unit = db.get(Unit, pupil.unit_id)
-    group = db.get(Group, pupil.group_id) if pupil.group_id else None
-    assert unit is not None
-    return PupilOut(
-        id=pupil.id, first_name=pupil.first_name, last_name=pupil.last_name, unit_id=unit.id, unit_name=unit.name,
-        unit_kind=unit.kind, group_id=group.id if group else None, group_name=group.name if group else None, in_fritids=pupil.in_fritids,
-    )
-
-
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["school"], summary="A pupil the user may see (R2)")
 def get_pupil(pupil_id: int, principal: CurrentPrincipal, db: DbDep) -> PupilOut:
     return pupil_out(db, require_pupil(db, principal.user, pupil_id))
@@ -136,7 +124,6 @@ def create_guardian(body: NewGuardianIn, principal: CurrentPrincipal, db: DbDep,
     if guardian.password_hash is None:
         service.send_activation(db, settings, clock, guardian)
         sent = True
-    db.commit()
     return GuardianCreatedOut(
         id=guardian.id, first_name=guardian.first_name, last_name=guardian.last_name, email=guardian.email, phone=guardian.phone,
         pupil_ids=sorted(linked | {p.id for p in pupils}), activation_sent=sent,
@@ -161,5 +148,4 @@ def resend_activation(guardian_id: int, principal: CurrentPrincipal, db: DbDep, 
     else:
         raise errors[0]
     service.send_activation(db, settings, clock, guardian)
-    db.commit()
     return Accepted()

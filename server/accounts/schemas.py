@@ -4,6 +4,10 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from server.accounts.models import User
+from server.school.models import Group, Pupil, Unit
 
 
 class LoginIn(BaseModel):
@@ -102,3 +106,17 @@ class PupilOut(BaseModel):
     group_id: int | None
     group_name: str | None
     in_fritids: bool
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(id=user.id, kind=user.kind, username=user.username, first_name=user.first_name, last_name=user.last_name, language=user.language)
+
+
+def pupil_out(db: Session, pupil: Pupil) -> PupilOut:
+    unit = db.get(Unit, pupil.unit_id)
+    group = db.get(Group, pupil.group_id) if pupil.group_id else None
+    assert unit is not None
+    return PupilOut(
+        id=pupil.id, first_name=pupil.first_name, last_name=pupil.last_name, unit_id=unit.id, unit_name=unit.name,
+        unit_kind=unit.kind, group_id=group.id if group else None, group_name=group.name if group else None, in_fritids=pupil.in_fritids,
+    )

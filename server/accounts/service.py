@@ -11,11 +11,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from server import throttle
-from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose, User, UserKind
+from server.accounts.models import AuthSession, OneTimeLink, OneTimeLinkPurpose, User
 from server.clock import Clock
 from server.config import Settings
-from server.db import affected
-from server.errors import ApiError, bad_request, conflict
+from server.db import affected, own_transaction
+from server.domain_errors import DomainError, Gone, NotAllowed, NotFound, NotSignedIn, TooMany, bad_request, conflict
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
 from server.school.models import Guardianship, Pupil, Unit
@@ -99,11 +99,11 @@ def send_activation(db: Session, settings: Settings, clock: Clock, user: User) -
 def _valid_link(db: Session, clock: Clock, token: str, purpose: OneTimeLinkPurpose) -> OneTimeLink:
     link = db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token), OneTimeLink.purpose == purpose.value))
     if link is None:
-        raise ApiError(404, "link_invalid", "This link is not valid. Contact the school for a new one.")
+        raise NotFound("link_invalid", "This link is not valid. Contact the school for a new one.")
     if link.used_at is not None:
-        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+        raise Gone("link_used", "This link has already been used. Contact the school for a new one.")
     if link.expires_at <= clock.now():
-        raise ApiError(410, "link_expired", "This link has expired. Contact the school for a new one.")
+        raise Gone("link_expired", "This link has expired. Contact the school for a new one.")
     return link
 
 
@@ -124,13 +124,13 @@ def activate(db: Session, settings: Settings, clock: Clock, token: str, username
     # Mark used with a guarded UPDATE so two simultaneous submissions cannot both succeed.
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
     if affected(used) != 1:
-        raise ApiError(410, "link_used", "This link has already been used. Contact the school for a new one.")
+        raise Gone("link_used", "This link has already been used. Contact the school for a new one.")
     user = db.get(User, link.user_id)
     assert user is not None
     user.username = username
     user.password_hash = hash_password(settings, password)
     user.password_changed_at = now
-    db.commit()
+    db.flush()
     return user
 
 
@@ -156,11 +156,8 @@ def start_session(db: Session, settings: Settings, clock: Clock, user: User, met
     return IssuedSession(token=token, session=session, user=user)
 
 
-def _throttled_error(retry_after: int) -> ApiError:
-    return ApiError(
-        429, "login_throttled", "Too many failed attempts. Wait a few minutes and try again.",
-        headers={"Retry-After": str(retry_after)},
-    )
+def _throttled_error(retry_after: int) -> DomainError:
+    return TooMany("login_throttled", "Too many failed attempts. Wait a few minutes and try again.", retry_after)
 
 
 def login(db: Session, settings: Settings, clock: Clock, username: str, password: str, address: str) -> IssuedSession:
@@ -170,31 +167,30 @@ def login(db: Session, settings: Settings, clock: Clock, username: str, password
     address = address[:128]
     now = clock.now()
     window = timedelta(minutes=settings.throttle_window_minutes)
-    account = throttle.take(db, "login_account", username, now, window, settings.throttle_account_failures)
-    by_address = throttle.take(db, "login_address", address, now, window, settings.throttle_address_failures)
-    db.commit()  # counted for everyone before the (slow) password check
+    # The count is a short transaction of its own, committed before the (slow) password check:
+    # a failed login answers 401 and rolls the request back, never the count. It also ends
+    # before argon2 (deliberately ~150 ms of CPU): on SQLite a transaction here holds the single
+    # write lock, and logins taking turns on it through their password checks would queue past
+    # the busy timeout in a morning rush. The request's own writes (below) come after.
+    with own_transaction(db) as counting:
+        account = throttle.take(counting, "login_account", username, now, window, settings.throttle_account_failures)
+        by_address = throttle.take(counting, "login_address", address, now, window, settings.throttle_address_failures)
+        found = counting.scalar(select(User).where(User.username == username)) if username and account.allowed and by_address.allowed else None
     if not account.allowed or not by_address.allowed:
         raise _throttled_error(max(account.retry_after_seconds if not account.allowed else 0, by_address.retry_after_seconds if not by_address.allowed else 0))
-    user = db.scalar(select(User).where(User.username == username)) if username else None
-    # End the transaction before argon2 (deliberately ~150 ms of CPU): on SQLite it holds the
-    # single write lock, and logins taking turns on it through their password checks queue past
-    # the busy timeout in a morning rush. The writes below start a new transaction.
-    db.commit()
     # verify_password does a full argon2 verification even for an unknown user.
-    ok = verify_password(settings, user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_active:
-        db.rollback()
-        raise ApiError(401, "invalid_credentials", "Wrong username or password.")
+    ok = verify_password(settings, found.password_hash if found else None, password)
+    if not ok or found is None or not found.is_active:
+        raise NotSignedIn("invalid_credentials", "Wrong username or password.")
+    user = db.merge(found, load=False)
     throttle.clear(db, "login_account", username)
     throttle.give_back(db, "login_address", address)
-    issued = start_session(db, settings, clock, user)
-    db.commit()
-    return issued
+    return start_session(db, settings, clock, user)
 
 
 def logout(db: Session, clock: Clock, session: AuthSession) -> None:
     db.execute(update(AuthSession).where(AuthSession.id == session.id, AuthSession.revoked_at.is_(None)).values(revoked_at=clock.now()))
-    db.commit()
+    db.flush()
 
 
 def revoke_sessions(db: Session, clock: Clock, user_id: int, keep: int | None = None) -> int:
@@ -206,8 +202,8 @@ def revoke_sessions(db: Session, clock: Clock, user_id: int, keep: int | None = 
 
 def _require_current_password(settings: Settings, user: User, current_password: str) -> None:
     if not verify_password(settings, user.password_hash, current_password):
-        raise ApiError(
-            403, "wrong_current_password", "The current password is wrong.",
+        raise NotAllowed(
+            "wrong_current_password", "The current password is wrong.",
             fields=[{"field": "current_password", "code": "wrong_current_password", "message": "The current password is wrong."}],
         )
 
@@ -218,7 +214,7 @@ def change_username(db: Session, settings: Settings, user: User, new_username: s
     if _username_taken(db, username, except_user=user.id):
         raise conflict("username_taken", "That username is taken; choose another.")
     user.username = username
-    db.commit()
+    db.flush()
     return user
 
 
@@ -229,7 +225,7 @@ def change_password(db: Session, settings: Settings, clock: Clock, user: User, s
     user.password_hash = hash_password(settings, new_password)
     user.password_changed_at = clock.now()
     revoked = revoke_sessions(db, clock, user.id, keep=session.id)
-    db.commit()
+    db.flush()
     return revoked
 
 
@@ -243,13 +239,15 @@ def request_password_reset(db: Session, settings: Settings, clock: Clock, identi
         return
     now = clock.now()
     window = timedelta(minutes=settings.reset_window_minutes)
-    per_ident = throttle.take(db, "reset_identifier", ident, now, window, settings.reset_identifier_limit)
-    per_address = throttle.take(db, "reset_address", address[:128], now, window, settings.reset_address_limit)
-    db.commit()
+    # The counts are a short transaction of their own: they stand even when the request is
+    # refused (429) or fails later.
+    with own_transaction(db) as counting:
+        per_ident = throttle.take(counting, "reset_identifier", ident, now, window, settings.reset_identifier_limit)
+        per_address = throttle.take(counting, "reset_address", address[:128], now, window, settings.reset_address_limit)
     if not per_ident.allowed or not per_address.allowed:
-        raise ApiError(
-            429, "reset_throttled", "Too many password-reset requests. Wait a while and try again.",
-            headers={"Retry-After": str(max(per_ident.retry_after_seconds, per_address.retry_after_seconds))},
+        raise TooMany(
+            "reset_throttled", "Too many password-reset requests. Wait a while and try again.",
+            max(per_ident.retry_after_seconds, per_address.retry_after_seconds),
         )
     users = list(db.scalars(select(User).where((User.username == ident) | (func.lower(User.email) == ident)).where(User.is_active.is_(True))))
     for user in users:
@@ -262,7 +260,7 @@ def request_password_reset(db: Session, settings: Settings, clock: Clock, identi
             text_key="reset", language=user.language,
             params={"name": user.first_name, "minutes": settings.password_reset_valid_minutes, "link": link},
         )
-    db.commit()
+    db.flush()
 
 
 def inspect_password_reset(db: Session, clock: Clock, token: str) -> datetime:
@@ -277,19 +275,15 @@ def reset_password(db: Session, settings: Settings, clock: Clock, token: str, ne
     now = clock.now()
     used = db.execute(update(OneTimeLink).where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None)).values(used_at=now))
     if affected(used) != 1:
-        raise ApiError(410, "link_used", "This link has already been used.")
+        raise Gone("link_used", "This link has already been used.")
     user = db.get(User, link.user_id)
     assert user is not None
     user.password_hash = hash_password(settings, new_password)
     user.password_changed_at = now
     revoke_sessions(db, clock, user.id)
-    db.commit()
+    db.flush()
 
 
 def purge_old_counters(db: Session, clock: Clock, settings: Settings) -> int:
     longest = max(settings.throttle_window_minutes, settings.reset_window_minutes)
     return throttle.purge_before(db, clock.now() - timedelta(minutes=longest * 4))
-
-
-def is_guardian(user: User) -> bool:
-    return user.kind == UserKind.GUARDIAN

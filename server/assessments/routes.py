@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from server.access import CurrentPrincipal, require_pupil, require_staff
@@ -12,13 +11,8 @@ from server.assessments import service
 from server.assessments.models import Assessment
 from server.assessments.schemas import AssessmentIn, AssessmentOut, AssessmentPublishedOut
 from server.bankid.guard import require_bankid
-from server.clock import Clock
-from server.db import for_writing
 from server.deps import ClockDep, DbDep
-from server.home.boxes import register_box
-from server.notifications.models import Notification
-from server.notifications.service import area_count
-from server.school.models import Pupil
+from server.notifications.service import mark_area_seen
 
 router = APIRouter(tags=["assessments"])
 
@@ -40,34 +34,6 @@ def assessment_out(db: Session, a: Assessment) -> AssessmentOut:
     )
 
 
-def unseen(db: Session, user: User, pupil: Pupil, area: str) -> int:
-    """The box count: unseen notifications only, so it reveals nothing of the content."""
-    return area_count(db, user, pupil.id, area, unread=False)
-
-
-def mark_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -> None:
-    for_writing(db)
-    db.execute(
-        update(Notification)
-        .where(
-            Notification.user_id == user.id,
-            Notification.pupil_id == pupil_id,
-            Notification.area == area,
-            Notification.seen_at.is_(None),
-        )
-        .values(seen_at=clock.now())
-    )
-    db.commit()
-
-
-register_box(
-    "assessments",
-    90,
-    lambda db, user, pupil, clock: unseen(db, user, pupil, "assessments"),
-    school_only=True,
-)
-
-
 @router.get(
     "/children/{pupil_id}/assessments",
     response_model=list[AssessmentOut],
@@ -80,7 +46,7 @@ def list_assessments(
     require_bankid(principal, clock)
     rows = service.for_pupil(db, pupil_id, term)
     out = [assessment_out(db, a) for a in rows]
-    mark_seen(db, clock, principal.user, pupil_id, "assessments")
+    mark_area_seen(db, clock, principal.user, pupil_id, "assessments")
     return out
 
 

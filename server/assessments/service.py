@@ -12,7 +12,7 @@ from server.accounts.models import User
 from server.assessments.models import Assessment
 from server.clock import Clock
 from server.db import insert_ignoring_conflicts
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_by_id
 from server.notifications.models import Notification
 from server.school.models import Pupil, StaffRole, Unit, UnitKind
@@ -135,7 +135,7 @@ def publish(
         link="/children/{pupil_id}/assessments",
     )
     notified = notified_count(db, item_key)
-    db.commit()
+    db.flush()
     return assessment, notified
 
 

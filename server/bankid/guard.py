@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.access import Principal
 from server.clock import Clock
-from server.errors import ApiError
+from server.domain_errors import NotAllowed
 
 
 def bankid_verified(principal: Principal, clock: Clock) -> bool:
@@ -15,8 +15,7 @@ def bankid_verified(principal: Principal, clock: Clock) -> bool:
 
 def require_bankid(principal: Principal, clock: Clock) -> None:
     if not bankid_verified(principal, clock):
-        raise ApiError(
-            403,
+        raise NotAllowed(
             "bankid_required",
             "Identify yourself with BankID to see this. If you don't have BankID, contact the school.",
         )

@@ -8,8 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from server.access import Principal, current_principal
-from server.accounts.routes import user_out
-from server.accounts.schemas import SessionOut
+from server.accounts.schemas import SessionOut, user_out
 from server.bankid import service
 from server.bankid.rp import RpClient
 from server.bankid.schemas import OrderIn, OrderStartedOut, OrderStatusOut, RfaOut

@@ -26,8 +26,8 @@ from server.bankid.qr import qr_content
 from server.bankid.rp import BankIdError, CollectAnswer, RpClient
 from server.clock import Clock, as_utc
 from server.config import Settings
-from server.db import affected, for_writing
-from server.errors import ApiError, not_found
+from server.db import affected, for_writing, own_transaction
+from server.domain_errors import Conflict, DomainError, NotSignedIn, Unavailable, UpstreamFailed, not_found
 from server.texts import text
 
 log = logging.getLogger("skolhub.bankid")
@@ -52,14 +52,14 @@ def _ip(address: str) -> str:
         return "127.0.0.1"
 
 
-def _error_to_api(exc: BankIdError) -> ApiError:
+def _error_to_api(exc: BankIdError) -> DomainError:
     message = messages.for_error(exc.error_code)
     if exc.error_code == "alreadyInProgress":
-        return ApiError(409, "bankid_already_in_progress", message.en)
+        return Conflict("bankid_already_in_progress", message.en)
     if exc.transient:
-        return ApiError(503, "bankid_unavailable", message.en, headers={"Retry-After": "10"})
+        return Unavailable("bankid_unavailable", message.en, headers={"Retry-After": "10"})
     log.warning("BankID answered %s (HTTP %s)", exc.error_code, exc.http_status)
-    return ApiError(502, "bankid_error", message.en)
+    return UpstreamFailed("bankid_error", message.en)
 
 
 def start_order(
@@ -76,16 +76,14 @@ def start_order(
     personal_number = None
     if purpose == STEP_UP:
         if principal is None:
-            raise ApiError(
-                401,
+            raise NotSignedIn(
                 "not_authenticated",
                 "Sign in to continue.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         personal_number = principal.user.personnummer
         if not personal_number:
-            raise ApiError(
-                409,
+            raise Conflict(
                 "bankid_no_personnummer",
                 "Your account has no personnummer for BankID. Contact the school.",
             )
@@ -112,7 +110,7 @@ def start_order(
         hint_code="outstandingTransaction",
     )
     db.add(order)
-    db.commit()
+    db.flush()
     return _view(order, clock)
 
 
@@ -186,26 +184,30 @@ def poll_order(
     public_id: str,
     principal: Principal | None,
 ) -> OrderView:
-    for_writing(db)  # a GET that claims the poll and may finish the order
-    order = _load(db, public_id, principal)
+    order = _load(db, public_id, principal)  # in the GET's read transaction: no lock
     if order.status != "pending":
         return _delivered(db, clock, order)
     now = clock.now()
-    # Claim this poll's collect: at most one collect per order per poll interval, across processes.
-    claimed = affected(db.execute(
-        update(BankIdOrder)
-        .where(
-            BankIdOrder.id == order.id,
-            BankIdOrder.status == "pending",
-            or_(
-                BankIdOrder.last_collect_at.is_(None),
-                BankIdOrder.last_collect_at
-                <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9),
-            ),
-        )
-        .values(last_collect_at=now)
-    ))
-    db.commit()
+    # Claim this poll's collect: at most one collect per order per poll interval, across
+    # processes. The claim is a short transaction of its own: other polls must see it at once,
+    # and neither it nor (on SQLite) the write lock may be held across the call to BankID.
+    with own_transaction(db) as claiming:
+        claimed = affected(claiming.execute(
+            update(BankIdOrder)
+            .where(
+                BankIdOrder.id == order.id,
+                BankIdOrder.status == "pending",
+                or_(
+                    BankIdOrder.last_collect_at.is_(None),
+                    BankIdOrder.last_collect_at
+                    <= now - timedelta(seconds=settings.bankid_poll_seconds * 0.9),
+                ),
+            )
+            .values(last_collect_at=now)
+        ))
+    # Ends the read snapshot (so what other polls wrote is seen) without starting a transaction:
+    # the next one, which may finish the order, begins after the call to BankID.
+    for_writing(db)
     if not claimed:
         db.refresh(order)
         return _delivered(db, clock, order)
@@ -213,11 +215,9 @@ def poll_order(
         answer = rp.collect(order.order_ref)
     except BankIdError as exc:
         _collect_failed(db, settings, clock, order, exc)
-        db.commit()
         db.refresh(order)
         return _delivered(db, clock, order)
     issued = _apply(db, settings, clock, order, answer)
-    db.commit()
     db.refresh(order)
     return _delivered(db, clock, order, issued)
 
@@ -306,6 +306,5 @@ def cancel_order(
         except BankIdError as exc:  # already gone at BankID: it is cancelled either way
             log.info("BankID cancel answered %s", exc.error_code)
         _finish(db, clock, order, "failed", error_code="rp_cancelled")
-        db.commit()
         db.refresh(order)
     return _view(order, clock)

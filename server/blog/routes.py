@@ -5,52 +5,38 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
 from server.blog import service
-from server.blog.models import BlogComment, BlogImage, BlogPost
+from server.blog.models import BlogPost
 from server.blog.schemas import BlogFeed, CommentIn, CommentOut, ImageOut, PostOut, PostPatch
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
-from server.publishing import author_names, mark_item_read, unread_count
-from server.school.models import Group, Unit
-from server.storage.models import StoredFile
-from server.storage.service import file_response
+from server.publishing import mark_item_read
+from server.storage.http import file_response, upload_of
 
 router = APIRouter(tags=["blog"])
 staff_router = APIRouter(prefix="/staff/blog", tags=["staff-blog"])
 
-register_box("blog", 70, lambda db, user, pupil, clock: unread_count(db, user, pupil, "blog"))
-
 
 def posts_out(db: Session, user: User, posts: list[BlogPost], *, staff: bool = False) -> list[PostOut]:
-    ids = [p.id for p in posts]
-    images: dict[int, list[ImageOut]] = {i: [] for i in ids}
-    comments: dict[int, list[BlogComment]] = {i: [] for i in ids}
-    if ids:
-        rows = db.execute(
-            select(BlogImage, StoredFile).join(StoredFile, StoredFile.id == BlogImage.stored_file_id)
-            .where(BlogImage.post_id.in_(ids)).order_by(BlogImage.post_id, BlogImage.position, BlogImage.id)
-        )
-        for image, stored in rows:
-            images[image.post_id].append(ImageOut(
+    details = service.post_details(db, posts)
+    images = {
+        post_id: [
+            ImageOut(
                 id=image.id, url=f"/api/v1/blog/images/{image.id}", file_name=stored.display_name,
                 content_type=stored.content_type, size=stored.size, caption=image.caption,
-            ))
-        for c in db.scalars(
-            select(BlogComment).where(BlogComment.post_id.in_(ids), BlogComment.removed_at.is_(None)).order_by(BlogComment.created_at, BlogComment.id)
-        ):
-            comments[c.post_id].append(c)
-    names = author_names(db, {p.author_id for p in posts} | {c.author_id for cs in comments.values() for c in cs})
-    groups = {g.id: g for g in db.scalars(select(Group).where(Group.id.in_({p.group_id for p in posts})))} if posts else {}
-    unit_kinds = {uid: kind for uid, kind in db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_({p.unit_id for p in posts})))} if posts else {}
+            )
+            for image, stored in rows
+        ]
+        for post_id, rows in details.images.items()
+    }
+    comments, names, groups, unit_kinds = details.comments, details.author_names, details.group_names, details.unit_kinds
     return [
         PostOut(
-            id=p.id, unit_id=p.unit_id, group_id=p.group_id, group_name=groups[p.group_id].name, title=p.title, body=p.body,
+            id=p.id, unit_id=p.unit_id, group_id=p.group_id, group_name=groups[p.group_id], title=p.title, body=p.body,
             author=names.get(p.author_id or 0), published_at=p.published_at, updated_at=p.updated_at,
             unpublished_at=p.unpublished_at if staff else None, images=images[p.id],
             comments=[CommentOut(id=c.id, author=names.get(c.author_id or 0), author_kind=c.author_kind, body=c.body, created_at=c.created_at) for c in comments[p.id]],
@@ -76,7 +62,6 @@ def get_child_blog_post(pupil_id: int, post_id: int, principal: CurrentPrincipal
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     post = service.one_post_for_pupil(db, pupil, post_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"blog:{post.id}")
-    db.commit()
     return posts_out(db, principal.user, [post])[0]
 
 
@@ -112,14 +97,13 @@ def publish_blog_post(
     images: Annotated[list[UploadFile] | None, File(description="PNG, JPEG, GIF or WebP")] = None,
 ) -> PostOut:
     require_staff(principal.user)
-    post = service.publish_post(db, settings, clock, principal.user, group_id, title, body, images or [])
+    post = service.publish_post(db, settings, clock, principal.user, group_id, title, body, [upload_of(i) for i in images or []])
     return posts_out(db, principal.user, [post], staff=True)[0]
 
 
 @staff_router.get("/posts", response_model=BlogFeed, summary="A group's posts, unpublished included")
 def list_staff_blog(group_id: int, principal: CurrentPrincipal, db: DbDep) -> BlogFeed:
-    service.require_group_publisher(db, principal.user, group_id)
-    posts = list(db.scalars(select(BlogPost).where(BlogPost.group_id == group_id).order_by(BlogPost.published_at.desc(), BlogPost.id.desc())))
+    posts = service.staff_posts(db, principal.user, group_id)
     return BlogFeed(items=posts_out(db, principal.user, posts, staff=True))
 
 
@@ -134,7 +118,7 @@ def add_blog_image(
     post_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep,
     image: Annotated[UploadFile, File()], caption: Annotated[str, Form(max_length=300)] = "",
 ) -> PostOut:
-    post = service.add_image(db, settings, clock, principal.user, post_id, image, caption)
+    post = service.add_image(db, settings, clock, principal.user, post_id, upload_of(image), caption)
     return posts_out(db, principal.user, [post], staff=True)[0]
 
 

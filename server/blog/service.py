@@ -4,7 +4,8 @@ preschool guardians and staff — anyone else gets `blog_comment_not_allowed`.""
 
 from __future__ import annotations
 
-from fastapi import UploadFile
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -12,10 +13,11 @@ from server.accounts.models import User, UserKind
 from server.blog.models import BlogComment, BlogImage, BlogPost
 from server.clock import Clock
 from server.config import Settings
-from server.errors import bad_request, forbidden, not_found
+from server.domain_errors import bad_request, forbidden, not_found
 from server.notifications.fanout import notify, pupils_of_groups
 from server.publishing import (
     GROUP_PUBLISHERS,
+    author_names,
     check_text,
     edit_title_and_body,
     groups_of_pupil,
@@ -25,9 +27,9 @@ from server.publishing import (
     set_published,
     staff_item,
 )
-from server.school.models import Pupil, Unit, UnitKind
+from server.school.models import Group, Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
-from server.storage.service import remove_linked_file, store_upload
+from server.storage.service import Upload, remove_linked_file, store_upload
 
 AREA = "blog"
 MAX_IMAGES = 20
@@ -49,7 +51,7 @@ def _notify(db: Session, clock: Clock, post: BlogPost) -> None:
     )
 
 
-def _add_images(db: Session, settings: Settings, clock: Clock, user: User, post: BlogPost, images: list[UploadFile], captions: list[str] | None = None) -> None:
+def _add_images(db: Session, settings: Settings, clock: Clock, user: User, post: BlogPost, images: list[Upload], captions: list[str] | None = None) -> None:
     start = int(db.scalar(select(func.count()).select_from(BlogImage).where(BlogImage.post_id == post.id)) or 0)
     if start + len(images) > MAX_IMAGES:
         raise bad_request("too_many_images", f"A post has at most {MAX_IMAGES} images.", "images")
@@ -61,7 +63,7 @@ def _add_images(db: Session, settings: Settings, clock: Clock, user: User, post:
 
 
 def publish_post(
-    db: Session, settings: Settings, clock: Clock, user: User, group_id: int, title: str, body: str, images: list[UploadFile]
+    db: Session, settings: Settings, clock: Clock, user: User, group_id: int, title: str, body: str, images: list[Upload]
 ) -> BlogPost:
     group = require_group_publisher(db, user, group_id, GROUP_PUBLISHERS)
     post = BlogPost(
@@ -72,7 +74,7 @@ def publish_post(
     db.flush()
     _add_images(db, settings, clock, user, post, images)
     _notify(db, clock, post)
-    db.commit()
+    db.flush()
     return post
 
 
@@ -80,11 +82,11 @@ def staff_post(db: Session, user: User, post_id: int) -> BlogPost:
     return staff_item(db, user, BlogPost, post_id, "blog post", GROUP_PUBLISHERS)
 
 
-def add_image(db: Session, settings: Settings, clock: Clock, user: User, post_id: int, upload: UploadFile, caption: str) -> BlogPost:
+def add_image(db: Session, settings: Settings, clock: Clock, user: User, post_id: int, upload: Upload, caption: str) -> BlogPost:
     post = staff_post(db, user, post_id)
     _add_images(db, settings, clock, user, post, [upload], [caption])
     post.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return post
 
 
@@ -95,7 +97,7 @@ def remove_image(db: Session, settings: Settings, clock: Clock, user: User, post
         raise not_found("image")
     remove_linked_file(db, settings, image)
     post.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return post
 
 
@@ -153,7 +155,7 @@ def add_comment(db: Session, clock: Clock, user: User, post_id: int, body: str) 
         raise forbidden("blog_comment_not_allowed", f"On this {unit.kind}'s blog only {who} can comment (R57).")
     comment = BlogComment(post_id=post.id, author_id=user.id, author_kind=user.kind, body=check_text(body, "body", 2000), created_at=clock.now())
     db.add(comment)
-    db.commit()
+    db.flush()
     return comment
 
 
@@ -167,7 +169,7 @@ def remove_comment(db: Session, clock: Clock, user: User, comment_id: int) -> Bl
         require_unit_publisher(db, user, post.unit_id, GROUP_PUBLISHERS)
     if comment.removed_at is None:
         comment.removed_at = clock.now()
-    db.commit()
+    db.flush()
     return comment
 
 
@@ -180,3 +182,42 @@ def image_for_download(db: Session, user: User, image_id: int) -> StoredFile:
     if stored is None:
         raise not_found("image")
     return stored
+
+
+@dataclass
+class PostDetails:
+    """What a list of posts shows besides the posts: images, comments, names, groups, units."""
+
+    images: dict[int, list[tuple[BlogImage, StoredFile]]]
+    comments: dict[int, list[BlogComment]]
+    author_names: dict[int, str]
+    group_names: dict[int, str]
+    unit_kinds: dict[int, str]
+
+
+def post_details(db: Session, posts: list[BlogPost]) -> PostDetails:
+    """A fixed number of queries for any number of posts."""
+    ids = [p.id for p in posts]
+    images: dict[int, list[tuple[BlogImage, StoredFile]]] = {i: [] for i in ids}
+    comments: dict[int, list[BlogComment]] = {i: [] for i in ids}
+    if ids:
+        rows = db.execute(
+            select(BlogImage, StoredFile).join(StoredFile, StoredFile.id == BlogImage.stored_file_id)
+            .where(BlogImage.post_id.in_(ids)).order_by(BlogImage.post_id, BlogImage.position, BlogImage.id)
+        )
+        for image, stored in rows:
+            images[image.post_id].append((image, stored))
+        for c in db.scalars(
+            select(BlogComment).where(BlogComment.post_id.in_(ids), BlogComment.removed_at.is_(None)).order_by(BlogComment.created_at, BlogComment.id)
+        ):
+            comments[c.post_id].append(c)
+    names = author_names(db, {p.author_id for p in posts} | {c.author_id for cs in comments.values() for c in cs})
+    groups = {g.id: g.name for g in db.scalars(select(Group).where(Group.id.in_({p.group_id for p in posts})))} if posts else {}
+    unit_kinds = {uid: kind for uid, kind in db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_({p.unit_id for p in posts})))} if posts else {}
+    return PostDetails(images, comments, names, groups, unit_kinds)
+
+
+def staff_posts(db: Session, user: User, group_id: int) -> list[BlogPost]:
+    """A group's posts for its publishers, unpublished included, newest first."""
+    require_group_publisher(db, user, group_id)
+    return list(db.scalars(select(BlogPost).where(BlogPost.group_id == group_id).order_by(BlogPost.published_at.desc(), BlogPost.id.desc())))

@@ -27,15 +27,13 @@ from server.calendar.schemas import (
 )
 from server.clock import Clock, local_today
 from server.deps import NO_STORE, ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
-from server.publishing import author_names, mark_item_read, unread_count
+from server.publishing import author_names, mark_item_read
 from server.school.models import Group
 
 router = APIRouter(tags=["calendar"])
 staff_router = APIRouter(prefix="/staff/calendar", tags=["staff-calendar"])
 
-register_box("calendar", 60, lambda db, user, pupil, clock: unread_count(db, user, pupil, "calendar"))
 
 DEFAULT_DAYS = 31
 
@@ -89,7 +87,6 @@ def get_calendar_entry(
     entry, child = service.entry_for_reader(db, principal.user, entry_id, pupil_id)
     if child is not None:
         mark_item_read(db, clock, principal.user, child, f"calendar:{entry.id}")
-        db.commit()
     return entries_out(db, clock, [entry], user=principal.user, pupil_id=child, staff=child is None)[0]
 
 

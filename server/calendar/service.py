@@ -23,7 +23,7 @@ from server.calendar.schemas import AnswerItem, EntryIn, EntryPatch, QuestionIn
 from server.clock import SCHOOL_TZ, Clock, local_today
 from server.config import Settings
 from server.db import affected, insert_ignoring_conflicts
-from server.errors import ApiError, bad_request, conflict, not_found
+from server.domain_errors import Invalid, bad_request, conflict, not_found
 from server.notifications.fanout import notify, pupils_by_id, pupils_of_groups, pupils_of_units
 from server.publishing import (
     GROUP_PUBLISHERS,
@@ -115,7 +115,7 @@ def publish_entry(db: Session, clock: Clock, user: User, data: EntryIn) -> Calen
     db.add_all(_questions(entry.id, entry.kind, data.questions))
     db.flush()
     _notify(db, clock, entry)
-    db.commit()
+    db.flush()
     return entry
 
 
@@ -148,7 +148,7 @@ def edit_entry(db: Session, clock: Clock, user: User, entry_id: int, patch: Entr
         entry.end_time = patch.end_time
     _check_times(entry)
     entry.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return entry
 
 
@@ -250,8 +250,8 @@ def answer_survey(db: Session, clock: Clock, user: User, entry_id: int, pupil_id
         given[str(question.id)] = value
     missing = [qid for qid in questions if not given.get(str(qid))]
     if missing:
-        raise ApiError(
-            422, "answers_missing", "Answer every question in the survey.",
+        raise Invalid(
+            "answers_missing", "Answer every question in the survey.",
             fields=[{"field": f"answers.{qid}", "code": "required", "message": "missing"} for qid in missing],
         )
     created = insert_ignoring_conflicts(
@@ -260,13 +260,12 @@ def answer_survey(db: Session, clock: Clock, user: User, entry_id: int, pupil_id
         ["entry_id", "user_id", "pupil_id"],
     )
     if created == 0:
-        db.rollback()
         raise conflict("survey_already_answered", "You have already answered this survey for this child.")
     response = db.scalar(
         select(SurveyResponse).where(SurveyResponse.entry_id == entry.id, SurveyResponse.user_id == user.id, SurveyResponse.pupil_id == pupil.id)
     )
     assert response is not None
-    db.commit()
+    db.flush()
     return response
 
 
@@ -291,13 +290,13 @@ def rotate_feed_token(db: Session, clock: Clock, user: User, pupil: Pupil) -> st
     if not affected(db.execute(update(CalendarFeed).where(*where).values(**values))):  # type: ignore[attr-defined]
         if not insert_ignoring_conflicts(db, CalendarFeed, {"user_id": user.id, "pupil_id": pupil.id, **values}, ["user_id", "pupil_id"]):
             db.execute(update(CalendarFeed).where(*where).values(**values))
-    db.commit()
+    db.flush()
     return token
 
 
 def revoke_feed(db: Session, user: User, pupil: Pupil) -> None:
     db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id, CalendarFeed.pupil_id == pupil.id))
-    db.commit()
+    db.flush()
 
 
 def feed_pupil(db: Session, pupil_id: int, token: str) -> Pupil:

@@ -11,7 +11,6 @@ from starlette.concurrency import run_in_threadpool
 
 from server.access import CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
-from server.assessments.routes import mark_seen, unseen
 from server.bankid.guard import require_bankid
 from server.deps import ClockDep, DbDep, SettingsDep
 from server.documentation import service
@@ -24,18 +23,11 @@ from server.documentation.schemas import (
     PortfolioFileOut,
     PortfolioPublishedOut,
 )
-from server.errors import not_found
-from server.home.boxes import register_box
+from server.domain_errors import not_found
+from server.notifications.service import mark_area_seen
 from server.school.models import Group
 
 router = APIRouter(tags=["documentation"])
-
-register_box(
-    "documentation",
-    100,
-    lambda db, user, pupil, clock: unseen(db, user, pupil, "documentation"),
-    school_only=True,
-)
 
 
 def _teacher(db: Session, user_id: int | None) -> str | None:
@@ -97,7 +89,7 @@ def list_portfolio_entries(
     entries = service.portfolio_for_pupil(db, pupil_id)
     files = service.files_of(db, [e.id for e in entries])
     out = [entry_out(db, pupil_id, e, files[e.id]) for e in entries]
-    mark_seen(db, clock, principal.user, pupil_id, "documentation")
+    mark_area_seen(db, clock, principal.user, pupil_id, "documentation")
     return out
 
 
@@ -140,7 +132,7 @@ def list_iup(
     require_pupil(db, principal.user, pupil_id)
     require_bankid(principal, clock)
     out = [iup_out(db, p) for p in service.iup_for_pupil(db, pupil_id)]
-    mark_seen(db, clock, principal.user, pupil_id, "documentation")
+    mark_area_seen(db, clock, principal.user, pupil_id, "documentation")
     return out
 
 

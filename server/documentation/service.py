@@ -25,7 +25,7 @@ from server.clock import Clock
 from server.config import Settings
 from server.db import insert_ignoring_conflicts
 from server.documentation.models import IupPlan, PortfolioEntry, PortfolioFile
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_by_id, pupils_of_groups
 from server.school.models import Group, PupilGroup, Unit, UnitKind
 
@@ -194,7 +194,7 @@ def publish_portfolio(
         link="/children/{pupil_id}/documentation/portfolio",
     )
     notified = notified_count(db, f"portfolio:{entry.id}")
-    db.commit()
+    db.flush()
     return entry, notified
 
 
@@ -282,7 +282,7 @@ def publish_iup(
         link="/children/{pupil_id}/documentation/iup",
     )
     notified = notified_count(db, f"iup:{plan.id}:{plan.version}")
-    db.commit()
+    db.flush()
     return plan, notified
 
 

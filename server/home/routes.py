@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel
 
 from server.access import CurrentPrincipal, require_pupil, require_staff_of_unit
 from server.deps import ClockDep, DbDep
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.home import service
+from server.home.schemas import (
+    HomeBoxOut,
+    HomeOut,
+    UnitModulesIn,
+    UnitModulesOut,
+)
 from server.http_cache import cached_json
 from server.school.models import StaffRole
 
 router = APIRouter(tags=["home"])
-
-
-class HomeBoxOut(BaseModel):
-    key: str
-    count: int
-
-
-class HomeOut(BaseModel):
-    pupil_id: int
-    boxes: list[HomeBoxOut]
-    # The bell's number for this child (R8), so the home page needs one call.
-    unseen_notifications: int = 0
-
-
-class UnitModulesOut(BaseModel):
-    unit_id: int
-    modules: dict[str, bool]
-
-
-class UnitModulesIn(BaseModel):
-    modules: dict[str, bool]
 
 
 @router.get("/children/{pupil_id}/home", response_model=HomeOut, summary="The boxes shown for a child, with counts of new items (R7)")
@@ -57,5 +41,4 @@ def put_unit_modules(unit_id: int, body: UnitModulesIn, principal: CurrentPrinci
         if key not in known:
             raise bad_request("unknown_box", f"There is no box called {key!r}.", f"modules.{key}")
     service.set_unit_modules(db, unit_id, body.modules)
-    db.commit()
     return UnitModulesOut(unit_id=unit_id, modules=service.unit_modules(db, unit_id))

@@ -90,7 +90,7 @@ def unit_modules(db: Session, unit_id: int) -> dict[str, bool]:
 
 
 def set_unit_modules(db: Session, unit_id: int, choices: dict[str, bool]) -> None:
-    """Store the unit's switches (an upsert per key; the caller commits)."""
+    """Store the unit's switches (an upsert per key; the unit of work commits)."""
     for key, enabled in choices.items():
         row = db.get(UnitModule, (unit_id, key))
         if row is None:

@@ -12,7 +12,6 @@ from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.accounts.models import User
 from server.clock import Clock
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.information import service
 from server.information.models import InformationFile, InformationLink, NewsGroup, NewsItem
@@ -29,15 +28,13 @@ from server.information.schemas import (
     NewsOut,
     NewsPatch,
 )
-from server.publishing import author_names, mark_area_read, mark_item_read, unread_count
+from server.publishing import author_names, mark_area_read, mark_item_read
 from server.school.models import Group, Pupil
+from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
-from server.storage.service import file_response
 
 router = APIRouter(tags=["information"])
 staff_router = APIRouter(prefix="/staff/information", tags=["staff-information"])
-
-register_box("information", 50, lambda db, user, pupil, clock: unread_count(db, user, pupil, "information"))
 
 
 def news_out(db: Session, items: list[NewsItem], *, staff: bool = False) -> list[NewsOut]:
@@ -83,7 +80,6 @@ def link_out(link: InformationLink, *, staff: bool = False) -> LinkOut:
 
 def _mark_type_read(db: Session, clock: Clock, user: User, pupil: Pupil, type_: str) -> None:
     mark_area_read(db, clock, user, pupil.id, "information", type_)
-    db.commit()
 
 
 # --- readers -----------------------------------------------------------------------------------
@@ -103,7 +99,6 @@ def get_child_news(pupil_id: int, news_id: int, principal: CurrentPrincipal, db:
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     news = service.one_news_for_pupil(db, pupil, news_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"news:{news.id}")
-    db.commit()
     return news_out(db, [news])[0]
 
 
@@ -176,7 +171,7 @@ def publish_file(
     description: Annotated[str, Form(max_length=5000)] = "",
 ) -> FileOut:
     require_staff(principal.user)
-    item = service.publish_file(db, settings, clock, principal.user, unit_id, title, description, file)
+    item = service.publish_file(db, settings, clock, principal.user, unit_id, title, description, upload_of(file))
     return file_out(db, [_file_row(db, item)], staff=True)[0]
 
 

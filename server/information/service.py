@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.information.models import InformationFile, InformationLink, NewsGroup, NewsItem
 from server.notifications.fanout import notify, pupils_of_groups, pupils_of_units
 from server.publishing import (
@@ -29,7 +28,7 @@ from server.publishing import (
 )
 from server.school.models import Group, Pupil
 from server.storage.models import StoredFile
-from server.storage.service import store_upload
+from server.storage.service import Upload, store_upload
 
 AREA = "information"
 
@@ -61,7 +60,7 @@ def publish_news(db: Session, clock: Clock, user: User, group_ids: list[int], ti
     db.add_all([NewsGroup(news_id=news.id, group_id=g.id) for g in groups])
     db.flush()
     _notify_news(db, clock, news, [g.id for g in groups])
-    db.commit()
+    db.flush()
     return news
 
 
@@ -128,7 +127,7 @@ def _notify_file(db: Session, clock: Clock, item: InformationFile) -> None:
 
 
 def publish_file(
-    db: Session, settings: Settings, clock: Clock, user: User, unit_id: int, title: str, description: str, upload: UploadFile
+    db: Session, settings: Settings, clock: Clock, user: User, unit_id: int, title: str, description: str, upload: Upload
 ) -> InformationFile:
     require_unit_publisher(db, user, unit_id, UNIT_PUBLISHERS)
     title = check_text(title, "title", 200)
@@ -144,7 +143,7 @@ def _add_file(db: Session, clock: Clock, user: User, unit_id: int, title: str, d
     db.add(item)
     db.flush()
     _notify_file(db, clock, item)
-    db.commit()
+    db.flush()
     return item
 
 
@@ -159,7 +158,7 @@ def edit_file(db: Session, clock: Clock, user: User, file_id: int, title: str | 
     if description is not None:
         item.description = description.strip()
     item.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return item
 
 
@@ -216,7 +215,7 @@ def publish_link(db: Session, clock: Clock, user: User, unit_id: int, title: str
     db.add(link)
     db.flush()
     _notify_link(db, clock, link)
-    db.commit()
+    db.flush()
     return link
 
 
@@ -233,7 +232,7 @@ def edit_link(db: Session, clock: Clock, user: User, link_id: int, title: str | 
     if description is not None:
         link.description = description.strip()
     link.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return link
 
 

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff_of_unit
 from server.accounts.models import User, UserKind
-from server.clock import Clock, local_today
+from server.clock import local_today
 from server.deps import ClockDep, DbDep
-from server.errors import bad_request, forbidden
-from server.home.boxes import register_box
+from server.domain_errors import bad_request, forbidden
 from server.http_cache import cached_json
 from server.leisure import service
 from server.leisure.schemas import (
@@ -356,17 +355,3 @@ def delete_leisure_closed_day(
     require_staff_of_unit(db, principal.user, unit_id, {StaffRole.ADMINISTRATOR})
     service.remove_closed_day(db, unit_id, _parse_date(day))
     return Response(status_code=204)
-
-
-# --- home box ------------------------------------------------------------------------------------
-
-
-def leisure_box(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
-    """Only for fritids and preschool children, never for students (R1, R70). Nothing in it is
-    "new" for the guardian (staff comments make no notification, R72), so the count is 0."""
-    if user.kind == UserKind.STUDENT or not service.is_enrolled(db, pupil):
-        return None
-    return 0
-
-
-register_box("leisure", 40, leisure_box)

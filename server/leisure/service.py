@@ -26,10 +26,10 @@ import holidays
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.accounts.models import User
+from server.accounts.models import User, UserKind
 from server.clock import Clock, local_today
 from server.db import affected
-from server.errors import ApiError, bad_request, conflict
+from server.domain_errors import NotFound, bad_request, conflict
 from server.leisure.models import LeisureClosedDay, LeisureDay, LeisureUnitSettings, LockPolicy
 from server.school.models import Pupil, Unit, UnitKind
 
@@ -115,7 +115,7 @@ def save_unit_hours(
         lock_policy,
         clock.now(),
     )
-    db.commit()
+    db.flush()
     return unit_hours(db, unit_id)
 
 
@@ -169,7 +169,7 @@ def add_closed_day(db: Session, unit_id: int, day: date, reason: str) -> None:
             .where(LeisureClosedDay.unit_id == unit_id, LeisureClosedDay.date == day)
             .values(reason=reason.strip())
         )
-    db.commit()
+    db.flush()
 
 
 def remove_closed_day(db: Session, unit_id: int, day: date) -> None:
@@ -180,7 +180,7 @@ def remove_closed_day(db: Session, unit_id: int, day: date) -> None:
     )
     if row is not None:
         db.delete(row)
-    db.commit()
+    db.flush()
 
 
 # --- locking (R73) -------------------------------------------------------------------------------
@@ -206,8 +206,8 @@ def is_enrolled(db: Session, pupil: Pupil) -> bool:
 
 def require_enrolled(db: Session, pupil: Pupil) -> None:
     if not is_enrolled(db, pupil):
-        raise ApiError(
-            404, "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool."
+        raise NotFound(
+            "not_enrolled_in_leisure", "The child is not enrolled in fritids or preschool."
         )
 
 
@@ -382,7 +382,7 @@ def set_day(
         select(LeisureDay).where(LeisureDay.pupil_id == pupil.id, LeisureDay.date == day)
     )
     write_times(db, clock, user, pupil.id, day, times, existing)
-    db.commit()
+    db.flush()
 
 
 def clear_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date) -> None:
@@ -399,7 +399,7 @@ def clear_day(db: Session, clock: Clock, user: User, pupil: Pupil, day: date) ->
         row.registered_by, row.updated_at, row.guardian_comment_unseen = user.id, clock.now(), False
     else:
         db.delete(row)
-    db.commit()
+    db.flush()
 
 
 @dataclass
@@ -484,7 +484,7 @@ def register_weeks(
     )
     for d in registered:
         write_times(db, clock, user, pupil.id, d, days[d.isoweekday()], existing.get(d))
-    db.commit()
+    db.flush()
     return WeekResult(registered, skipped)
 
 
@@ -512,7 +512,7 @@ def set_staff_comment(
         },
         ["staff_comment", "staff_comment_by", "staff_comment_at", "guardian_comment_unseen"],
     )
-    db.commit()
+    db.flush()
 
 
 def enrolled_pupils(db: Session, unit_id: int) -> list[Pupil]:
@@ -563,7 +563,7 @@ def mark_comments_seen(db: Session, unit_id: int, day: date) -> int:
         )
         .values(guardian_comment_unseen=False)
     )
-    db.commit()
+    db.flush()
     return affected(result)
 
 
@@ -588,3 +588,12 @@ def registered_by_names(db: Session, rows: list[LeisureDay]) -> dict[int, User]:
         r.staff_comment_by for r in rows if r.staff_comment_by
     }
     return {u.id: u for u in db.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
+    """The home box (server/app.py AREAS): only for fritids and preschool children, never for
+    students (R1, R70). Nothing in it is "new" for the guardian (staff comments make no
+    notification, R72), so the count is 0."""
+    if user.kind == UserKind.STUDENT or not is_enrolled(db, pupil):
+        return None
+    return 0

@@ -2,42 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from server.access import CurrentPrincipal, visible_pupil_ids
 from server.accounts.models import User, UserKind
-from server.accounts.routes import pupil_out
-from server.accounts.schemas import PupilOut
+from server.accounts.schemas import PupilOut, pupil_out
 from server.deps import DbDep
 from server.me import service
+from server.me.schemas import (
+    AddressOut,
+    MeOut,
+    PersonalOut,
+    PrivacyOut,
+    PushOut,
+    SettingsOut,
+    SettingsPatchIn,
+    StaffUnitOut,
+)
 from server.school.models import Pupil, StaffAssignment, Unit
 
 router = APIRouter(tags=["me"])
-
-
-class StaffUnitOut(BaseModel):
-    id: int
-    name: str
-    kind: str
-    roles: list[str]
-
-
-class MeOut(BaseModel):
-    id: int
-    kind: str
-    username: str | None
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    language: str
-    children: list[PupilOut]
-    # For staff: the units they work at and their roles there.
-    units: list[StaffUnitOut] = []
 
 
 @router.get("/me", response_model=MeOut, summary="The signed-in user and their children (R10)")
@@ -67,61 +52,6 @@ def get_me(principal: CurrentPrincipal, db: DbDep) -> MeOut:
     )
 
 
-class AddressOut(BaseModel):
-    care_of: str | None
-    street: str | None
-    street2: str | None
-    postcode: str | None
-    city: str | None
-
-
-class PersonalOut(BaseModel):
-    first_name: str
-    last_name: str
-    email: str | None
-    phone: str | None
-    address: AddressOut | None
-    address_source: str = "population_register"
-
-
-class PrivacyOut(BaseModel):
-    show_email: bool
-    show_phone: bool
-    show_child: bool
-
-
-class PushOut(BaseModel):
-    messages: bool
-    information: bool
-    calendar: bool
-    absence: bool
-    blog: bool
-    talks: bool
-    assessments: bool
-    documentation: bool
-    planning: bool
-    leisure: bool
-
-
-class SettingsOut(BaseModel):
-    personal: PersonalOut
-    language: str
-    privacy: PrivacyOut
-    push: PushOut
-
-
-class SettingsPatchIn(BaseModel):
-    """Any of these; the address and the name are read-only (422 address_read_only / name_read_only)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    email: str | None = None
-    phone: str | None = None
-    language: str | None = None
-    privacy: dict[str, Any] | None = None
-    push: dict[str, Any] | None = None
-
-
 def settings_out(db: DbDep, user: User) -> SettingsOut:
     address = service.own_address(user)
     return SettingsOut(
@@ -145,5 +75,4 @@ def patch_my_settings(body: SettingsPatchIn, principal: CurrentPrincipal, db: Db
     user = db.get(User, principal.user.id)
     assert user is not None
     service.update_settings(db, user, body.model_dump(exclude_unset=True))
-    db.commit()
     return settings_out(db, user)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User
-from server.errors import ApiError, bad_request
+from server.domain_errors import Invalid, bad_request
 from server.me.models import PUSH_AREAS, PrivacyChoice, PushPreference
 from server.validation import clean_email, clean_mobile
 
@@ -57,7 +57,7 @@ def push(db: Session, user: User) -> dict[str, bool]:
 def _refuse_read_only(body: dict[str, Any], prefix: str = "") -> None:
     for key, (code, message) in READ_ONLY.items():
         if key in body:
-            raise ApiError(422, code, message, fields=[{"field": prefix + key, "code": code, "message": message}])
+            raise Invalid(code, message, fields=[{"field": prefix + key, "code": code, "message": message}])
 
 
 def _bools(value: Any, keys: tuple[str, ...], field: str) -> dict[str, bool]:
@@ -72,7 +72,7 @@ def _bools(value: Any, keys: tuple[str, ...], field: str) -> dict[str, bool]:
 
 
 def update_settings(db: Session, user: User, body: dict[str, Any]) -> None:
-    """Apply a PATCH body; everything is validated before anything is written. Caller commits."""
+    """Apply a PATCH body; everything is validated before anything is written."""
     _refuse_read_only(body)
     changes = dict(body)
     personal = changes.pop("personal", None)

@@ -2,103 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from server.access import Action, CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
+from server.access import Action, CurrentPrincipal, require_pupil
 from server.accounts.models import User
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request
 from server.http_cache import cached_json
 from server.messages import service
 from server.messages.models import Message, MessageThread
-from server.school.models import Group, Pupil, PupilGroup
+from server.messages.schemas import (
+    MessageOut,
+    NewThreadIn,
+    ParticipantOut,
+    RecipientOut,
+    RecipientsOut,
+    ReplyIn,
+    StaffLetterIn,
+    StaffLetterOut,
+    StaffLetterThreadOut,
+    ThreadListItemOut,
+    ThreadListOut,
+    ThreadOut,
+    UnreadOut,
+)
 
 router = APIRouter(tags=["messages"])
-
-
-class ParticipantOut(BaseModel):
-    id: int
-    name: str
-    role: str
-
-
-class ThreadListItemOut(BaseModel):
-    id: int
-    subject: str
-    pupil_id: int | None
-    pupil_name: str | None = None  # the child it is about, for staff and guardians of several children
-    participants: list[ParticipantOut]
-    last_message_at: datetime
-    last_preview: str
-    unread: bool
-
-
-class ThreadListOut(BaseModel):
-    threads: list[ThreadListItemOut]
-
-
-class MessageOut(BaseModel):
-    id: int
-    author: ParticipantOut | None
-    body: str
-    sent_at: datetime
-
-
-class ThreadOut(BaseModel):
-    id: int
-    subject: str
-    pupil_id: int | None
-    pupil_name: str | None = None
-    participants: list[ParticipantOut]
-    messages: list[MessageOut]
-
-
-class UnreadOut(BaseModel):
-    unread: int
-
-
-class NewThreadIn(BaseModel):
-    pupil_id: int
-    recipient_ids: list[int] = Field(max_length=500)
-    subject: str = Field(max_length=2000)
-    body: str = Field(max_length=100_000)
-
-
-class ReplyIn(BaseModel):
-    body: str = Field(max_length=100_000)
-
-
-class RecipientOut(BaseModel):
-    id: int
-    name: str
-    role: str
-    is_mentor: bool
-    is_teacher_of_child: bool
-    subject: str | None = None
-
-
-class RecipientsOut(BaseModel):
-    recipients: list[RecipientOut]
-
-
-class StaffLetterIn(BaseModel):
-    to_guardians_of_pupil: int | None = None
-    to_guardians_of_group: int | None = None
-    subject: str = Field(max_length=2000)
-    body: str = Field(max_length=100_000)
-
-
-class StaffLetterThreadOut(BaseModel):
-    id: int
-    pupil_id: int | None
-
-
-class StaffLetterOut(BaseModel):
-    threads: list[StaffLetterThreadOut]
 
 
 def participant_out(user: User) -> ParticipantOut:
@@ -156,7 +85,6 @@ def messages_sent(request: Request, principal: CurrentPrincipal, db: DbDep) -> R
 def get_message_thread(thread_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> ThreadOut:
     thread, messages = service.read_thread(db, clock, principal.user, thread_id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
@@ -164,20 +92,16 @@ def get_message_thread(thread_id: int, principal: CurrentPrincipal, db: DbDep, c
 def create_message_thread(body: NewThreadIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep) -> ThreadOut:
     pupil = require_pupil(db, principal.user, body.pupil_id, Action.MESSAGE)
     thread = service.start_thread(db, clock, settings, principal.user, pupil, body.recipient_ids, body.subject, body.body)
-    db.commit()
     thread, messages = service.read_thread(db, clock, principal.user, thread.id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
 @router.post("/messages/threads/{thread_id}/replies", response_model=ThreadOut, status_code=201, summary="Reply in a thread (R21)")
 def reply_to_message_thread(thread_id: int, body: ReplyIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep) -> ThreadOut:
     service.reply(db, clock, settings, principal.user, thread_id, body.body)
-    db.commit()
     thread, messages = service.read_thread(db, clock, principal.user, thread_id)
     out = _thread_out(db, thread, messages)
-    db.commit()
     return out
 
 
@@ -193,17 +117,6 @@ def send_staff_message(body: StaffLetterIn, principal: CurrentPrincipal, db: DbD
     user = principal.user
     if (body.to_guardians_of_pupil is None) == (body.to_guardians_of_group is None):
         raise bad_request("choose_one_target", "Give either to_guardians_of_pupil or to_guardians_of_group.", "to_guardians_of_pupil")
-    if body.to_guardians_of_pupil is not None:
-        require_staff(user)
-        pupils = [require_pupil(db, user, body.to_guardians_of_pupil, Action.STAFF_WRITE)]
-    else:
-        group = db.get(Group, body.to_guardians_of_group)
-        if group is None:
-            raise not_found("group")
-        require_staff_of_unit(db, user, group.unit_id)
-        pupils = list(db.scalars(
-            select(Pupil).join(PupilGroup, PupilGroup.pupil_id == Pupil.id).where(PupilGroup.group_id == group.id).order_by(Pupil.id)
-        ))
+    pupils = service.letter_pupils(db, user, pupil_id=body.to_guardians_of_pupil, group_id=body.to_guardians_of_group)
     threads = service.staff_letter(db, clock, settings, user, pupils, body.subject, body.body)
-    db.commit()
     return StaffLetterOut(threads=[StaffLetterThreadOut(id=t.id, pupil_id=t.pupil_id) for t in threads])

@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.access import Action, require_pupil, require_staff, require_staff_of_unit
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
 from server.db import for_writing
-from server.errors import bad_request, forbidden, not_found
+from server.domain_errors import bad_request, forbidden, not_found
 from server.messages.models import Message, MessageThread, ThreadParticipant
 from server.notifications.models import Notification
 from server.notifications.service import notify_users
 from server.outbox.models import Channel
 from server.outbox.service import enqueue
-from server.school.models import Guardianship, Pupil, PupilGroup, StaffAssignment, StaffRole
+from server.school.models import Group, Guardianship, Pupil, PupilGroup, StaffAssignment, StaffRole
 
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
@@ -307,3 +308,18 @@ def unread_count(db: Session, user: User) -> int:
         .join(ThreadParticipant, and_(ThreadParticipant.thread_id == Message.thread_id, ThreadParticipant.user_id == user.id))
         .where(Message.id > ThreadParticipant.last_read_message_id, _by_others(user))
     ) or 0)
+
+
+def letter_pupils(db: Session, user: User, *, pupil_id: int | None, group_id: int | None) -> list[Pupil]:
+    """The pupils whose guardians a staff letter goes to: one pupil the staff member may act on,
+    or every pupil of a group at one of their units."""
+    if pupil_id is not None:
+        require_staff(user)
+        return [require_pupil(db, user, pupil_id, Action.STAFF_WRITE)]
+    group = db.get(Group, group_id)
+    if group is None:
+        raise not_found("group")
+    require_staff_of_unit(db, user, group.unit_id)
+    return list(db.scalars(
+        select(Pupil).join(PupilGroup, PupilGroup.pupil_id == Pupil.id).where(PupilGroup.group_id == group.id).order_by(Pupil.id)
+    ))

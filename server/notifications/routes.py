@@ -76,12 +76,10 @@ def notification_counts(principal: CurrentPrincipal, db: DbDep) -> CountsOut:
 @router.post("/notifications/seen", response_model=MarkedOut, summary="Mark notifications seen (all, a child's, or chosen ids)")
 def mark_notifications_seen(body: SeenIn, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> MarkedOut:
     marked = service.mark_seen(db, clock, principal.user, pupil_id=body.pupil_id, ids=body.ids)
-    db.commit()
     return MarkedOut(marked=marked)
 
 
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut, summary="Mark one notification read (and seen)")
 def mark_notification_read(notification_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep) -> NotificationOut:
     item = service.mark_read(db, clock, principal.user, notification_id)
-    db.commit()
     return notification_out(item, principal.user.language, push_preferences(db, principal.user))

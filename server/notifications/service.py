@@ -16,7 +16,7 @@ from server.access import visible_pupil_ids
 from server.accounts.models import User
 from server.clock import Clock
 from server.db import affected, for_writing, insert_ignoring_conflicts
-from server.errors import not_found
+from server.domain_errors import not_found
 from server.notifications.models import Notification
 from server.texts import dump_params, has, load_params, render
 
@@ -163,3 +163,19 @@ def counting_areas(db: Session, user: User, pupil_id: int) -> Iterator[None]:
         yield
     finally:
         db.info.pop(_AREA_COUNTS, None)
+
+
+def mark_area_seen(db: Session, clock: Clock, user: User, pupil_id: int, area: str) -> None:
+    """The user has looked at the child's `area` (a BankID box): its notifications are seen.
+    Called from a GET, so it asks for the write lock first (server.db.for_writing)."""
+    for_writing(db)
+    db.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.pupil_id == pupil_id,
+            Notification.area == area,
+            Notification.seen_at.is_(None),
+        )
+        .values(seen_at=clock.now())
+    )

@@ -65,6 +65,5 @@ def sms_delivery_report(
     if current == status or RANK.get(status, 0) < RANK.get(current or "", 0):
         return DeliveryReportAck(status="unchanged")
     message.delivery_status = status
-    db.commit()
     log.info("sms delivery report: outbox %s is %s", message.id, status)
     return DeliveryReportAck(status="updated")

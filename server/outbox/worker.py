@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
 from server.config import Settings
-from server.db import affected
+from server.db import affected, unit_of_work
 from server.outbox.adapters import Adapter, SendError
 from server.outbox.models import OutboxMessage, OutboxStatus
 from server.outbox.service import render_message
@@ -38,7 +38,7 @@ def _due(now):  # type: ignore[no-untyped-def]
 
 
 def claim(factory: sessionmaker[Session], clock: Clock, settings: Settings, worker_id: str, limit: int = 50) -> list[int]:
-    with factory() as db:
+    with unit_of_work(factory) as db:
         now = clock.now()
         query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
         if db.get_bind().dialect.name == "postgresql":
@@ -58,8 +58,7 @@ def claim(factory: sessionmaker[Session], clock: Clock, settings: Settings, work
             )
             if affected(result) == 1:
                 claimed.append(message_id)
-        db.commit()
-        return claimed
+    return claimed
 
 
 def backoff(attempts: int) -> timedelta:
@@ -67,12 +66,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, adapters: dict[str, Adapter], message_id: int, worker_id: str) -> bool:
-    with factory() as db:
+    # Each step is a unit of work of its own: no transaction (and on SQLite no write lock) is
+    # held while the gateway talks.
+    with unit_of_work(factory) as db:
         message = db.get(OutboxMessage, message_id)
         if message is None or message.status != OutboxStatus.SENDING.value or message.claimed_by != worker_id:
             return False
         db.expunge(message)
-        db.commit()  # no transaction (and on SQLite no write lock) is held while the gateway talks
     # Rendered now from its catalog key, in the recipient's language (server/texts.py).
     message.subject, message.body = render_message(message)
     adapter = adapters.get(message.channel)
@@ -83,7 +83,7 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
     except SendError as exc:
         now = clock.now()
         give_up = message.attempts >= settings.outbox_max_attempts
-        with factory() as db:
+        with unit_of_work(factory) as db:
             db.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
@@ -94,10 +94,9 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
                     last_error=str(exc)[:500],
                 )
             )
-            db.commit()
         log.warning("outbox %s %s failed (attempt %s): %s", message.channel, message_id, message.attempts, exc)
         return False
-    with factory() as db:
+    with unit_of_work(factory) as db:
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
@@ -106,7 +105,6 @@ def deliver(factory: sessionmaker[Session], clock: Clock, settings: Settings, ad
                 subject=message.subject, body=message.body,  # what was sent
             )
         )
-        db.commit()
     log.info("outbox %s %s sent (%s)", message.channel, message_id, message.kind)
     return True
 

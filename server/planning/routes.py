@@ -10,20 +10,17 @@ from sqlalchemy.orm import Session
 
 from server.access import Action, CurrentPrincipal, require_pupil, require_staff
 from server.deps import ClockDep, DbDep, SettingsDep
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.planning import service
 from server.planning.models import Plan, PlanAttachment
 from server.planning.schemas import AttachmentOut, PlanIn, PlanList, PlanOut, PlanPatch
-from server.publishing import PLANNERS, author_names, mark_item_read, unread_count
+from server.publishing import PLANNERS, author_names, mark_item_read
 from server.school.models import Group
+from server.storage.http import file_response, upload_of
 from server.storage.models import StoredFile
-from server.storage.service import file_response
 
 router = APIRouter(tags=["planning"])
 staff_router = APIRouter(prefix="/staff/planning", tags=["staff-planning"])
-
-register_box("planning", 80, lambda db, user, pupil, clock: unread_count(db, user, pupil, "planning"), school_only=True)
 
 
 def plans_out(db: Session, plans: list[Plan], *, staff: bool = False) -> list[PlanOut]:
@@ -70,7 +67,6 @@ def get_child_plan(pupil_id: int, plan_id: int, principal: CurrentPrincipal, db:
     pupil = require_pupil(db, principal.user, pupil_id, Action.READ)
     plan = service.one_plan_for_pupil(db, pupil, plan_id)
     mark_item_read(db, clock, principal.user, pupil.id, f"plan:{plan.id}")
-    db.commit()
     return plans_out(db, [plan])[0]
 
 
@@ -106,7 +102,7 @@ def edit_plan(plan_id: int, body: PlanPatch, principal: CurrentPrincipal, db: Db
 def add_plan_attachment(
     plan_id: int, principal: CurrentPrincipal, db: DbDep, clock: ClockDep, settings: SettingsDep, file: Annotated[UploadFile, File()],
 ) -> PlanOut:
-    return plans_out(db, [service.add_attachment(db, settings, clock, principal.user, plan_id, file)], staff=True)[0]
+    return plans_out(db, [service.add_attachment(db, settings, clock, principal.user, plan_id, upload_of(file))], staff=True)[0]
 
 
 @staff_router.delete("/plans/{plan_id}/attachments/{attachment_id}", response_model=PlanOut, summary="Remove an attachment")

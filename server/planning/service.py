@@ -3,14 +3,13 @@ attachments; guardians and students of pupils in the group read them."""
 
 from __future__ import annotations
 
-from fastapi import UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock
 from server.config import Settings
-from server.errors import bad_request, not_found
+from server.domain_errors import bad_request, not_found
 from server.notifications.fanout import notify, pupils_of_groups
 from server.planning.models import Plan, PlanAttachment
 from server.planning.schemas import PlanIn, PlanPatch
@@ -25,7 +24,7 @@ from server.publishing import (
 )
 from server.school.models import Pupil, Unit, UnitKind
 from server.storage.models import StoredFile
-from server.storage.service import remove_linked_file, store_upload
+from server.storage.service import Upload, remove_linked_file, store_upload
 
 AREA = "planning"
 MAX_ATTACHMENTS = 20
@@ -57,7 +56,7 @@ def publish_plan(db: Session, clock: Clock, user: User, data: PlanIn) -> Plan:
     db.add(plan)
     db.flush()
     _notify(db, clock, plan)
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -79,7 +78,7 @@ def edit_plan(db: Session, clock: Clock, user: User, plan_id: int, patch: PlanPa
         plan.period_end = patch.period_end
     _check_period(plan)
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -89,7 +88,7 @@ def set_plan_published(db: Session, clock: Clock, user: User, plan_id: int, publ
     return plan
 
 
-def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, plan_id: int, upload: UploadFile) -> Plan:
+def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, plan_id: int, upload: Upload) -> Plan:
     plan = staff_plan(db, user, plan_id)
     count = len(list(db.scalars(select(PlanAttachment.id).where(PlanAttachment.plan_id == plan.id))))
     if count >= MAX_ATTACHMENTS:
@@ -97,7 +96,7 @@ def add_attachment(db: Session, settings: Settings, clock: Clock, user: User, pl
     stored = store_upload(db, settings, clock, upload, unit_id=plan.unit_id, uploaded_by=user.id)
     db.add(PlanAttachment(plan_id=plan.id, stored_file_id=stored.id))
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 
@@ -108,7 +107,7 @@ def remove_attachment(db: Session, settings: Settings, clock: Clock, user: User,
         raise not_found("attachment")
     remove_linked_file(db, settings, attachment)
     plan.updated_at = clock.now()
-    db.commit()
+    db.flush()
     return plan
 
 

@@ -10,7 +10,7 @@ themself is ever shown that address (server/me).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User
 from server.clock import Clock
+from server.db import unit_of_work
 from server.population.navet import MalformedRecord, NavetRecord, read_navet
 from server.school.models import Pupil
 
@@ -92,20 +93,25 @@ def _apply(db: Session, clock: Clock, model: type[User] | type[Pupil], records: 
     return matched, changed
 
 
-def import_records(db: Session, clock: Clock, records: Iterable[NavetRecord | MalformedRecord], report: ImportReport | None = None) -> ImportReport:
-    """Import in batches; if reading fails part-way, the records read so far are still imported
-    before the error propagates."""
-    report = report or ImportReport()
+def _in_batches(records: Iterable[NavetRecord | MalformedRecord], import_batch: Callable[[list[NavetRecord | MalformedRecord]], None]) -> None:
+    """Hand the records on in batches; if reading fails part-way, the records read so far are
+    still handed on before the error propagates."""
     batch: list[NavetRecord | MalformedRecord] = []
     try:
         for record in records:
             batch.append(record)
             if len(batch) >= BATCH:
-                _import_batch(db, clock, batch, report)
-                batch = []
+                full, batch = batch, []
+                import_batch(full)
     finally:
         if batch:
-            _import_batch(db, clock, batch, report)
+            import_batch(batch)
+
+
+def import_records(db: Session, clock: Clock, records: Iterable[NavetRecord | MalformedRecord], report: ImportReport | None = None) -> ImportReport:
+    """Import into the caller's unit of work (the demo seed), in batches."""
+    report = report or ImportReport()
+    _in_batches(records, lambda batch: _import_batch(db, clock, batch, report))
     return report
 
 
@@ -130,12 +136,19 @@ def _import_batch(db: Session, clock: Clock, batch: list[NavetRecord | Malformed
     report.updated += len(changed)
     report.unchanged += len(matched) - len(changed)
     report.protected += sum(1 for pnr in matched if by_pnr[pnr].protected)
-    db.commit()
+    db.flush()
 
 
-def import_file(db: Session, clock: Clock, path: Path, report: ImportReport | None = None) -> ImportReport:
-    """Import a Navet file; on a not-well-formed file, what was read before the fault is kept
-    and NavetFormatError is raised (the report passed in holds the counts so far)."""
+def import_file(factory: Callable[[], Session], clock: Clock, path: Path, report: ImportReport | None = None) -> ImportReport:
+    """Import a Navet file, each batch a unit of work of its own: on a not-well-formed file,
+    what was read before the fault is kept and NavetFormatError is raised (the report passed in
+    holds the counts so far)."""
     report = report or ImportReport()
+
+    def import_batch(batch: list[NavetRecord | MalformedRecord]) -> None:
+        with unit_of_work(factory) as db:
+            _import_batch(db, clock, batch, report)
+
     with path.open("rb") as stream:
-        return import_records(db, clock, read_navet(stream), report)
+        _in_batches(read_navet(stream), import_batch)
+    return report

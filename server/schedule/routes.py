@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request, Response
 from server.access import CurrentPrincipal, require_pupil, require_staff, require_staff_of_unit
 from server.deps import ClockDep, DbDep
 from server.errors import ERROR_RESPONSES, not_found
-from server.home.boxes import register_box
 from server.http_cache import cached_json
 from server.schedule import service
 from server.schedule.models import Lesson
@@ -71,13 +70,6 @@ def get_schedule_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )
-
-
-def _schedule_box(db, user, pupil, clock):  # type: ignore[no-untyped-def]
-    return service.changed_lessons_count(db, pupil, clock)
-
-
-register_box("schedule", 10, _schedule_box, school_only=True)
 
 
 def _staff_lesson(db: DbDep, principal: CurrentPrincipal, lesson_id: int) -> Lesson:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User
 from server.clock import Clock, local_today
-from server.errors import bad_request
+from server.domain_errors import bad_request
 from server.schedule.models import (
     ExceptionKind,
     Lesson,
@@ -69,14 +69,6 @@ class Occurrence:
 
 def occurrence_id(lesson_id: int, regular_date: date) -> str:
     return f"{lesson_id}:{regular_date.isoformat()}"
-
-
-def parse_occurrence_id(value: str) -> tuple[int, date] | None:
-    lesson, _, day = value.partition(":")
-    try:
-        return int(lesson), date.fromisoformat(day)
-    except ValueError:
-        return None
 
 
 # --- weeks -------------------------------------------------------------------------------------
@@ -471,7 +463,7 @@ def change_occurrence(
     room: str | None = None,
     note: str | None = None,
 ) -> LessonException:
-    """Staff cancel or move one occurrence (replacing an earlier change of it); commits."""
+    """Staff cancel or move one occurrence (replacing an earlier change of it)."""
     term = db.get(Term, lesson.term_id)
     assert term is not None
     if not (term.start_date <= on <= term.end_date and on.isoweekday() == lesson.weekday):
@@ -491,7 +483,7 @@ def change_occurrence(
             db, lesson, on, new_date=new_date, start=start, end=end, room=room, note=note
         )
     )
-    db.commit()
+    db.flush()
     return change
 
 
@@ -506,7 +498,7 @@ def _clear_change(db: Session, lesson: Lesson, on: date) -> None:
 
 def restore_occurrence(db: Session, lesson: Lesson, on: date) -> None:
     _clear_change(db, lesson, on)
-    db.commit()
+    db.flush()
 
 
 # --- the week view -----------------------------------------------------------------------------
@@ -551,3 +543,8 @@ def week_view(
             )
         )
     return WeekOut(week=iso_week(monday), pupil_id=pupil.id, days=out)
+
+
+def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int:
+    """The home box (server/app.py AREAS): this week's changed lessons."""
+    return changed_lessons_count(db, pupil, clock)

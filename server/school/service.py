@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import Clock, local_today
-from server.errors import bad_request, conflict
+from server.domain_errors import bad_request, conflict
 from server.personnummer import InvalidPersonnummer, normalize
 from server.school.models import (
     Group,

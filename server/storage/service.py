@@ -4,26 +4,25 @@
 - The content type comes from an allow-list keyed by the file's extension, and the first bytes
   must match it (a ".pdf" that is not a PDF is refused), so what we serve is what we checked.
 - Size is counted while copying; past `settings.upload_max_bytes` the copy stops: 413.
-- Downloads carry `X-Content-Type-Options: nosniff` and an RFC 6266 Content-Disposition.
+- Downloads (server/storage/http.py) carry `X-Content-Type-Options: nosniff` and an RFC 6266
+  Content-Disposition.
 """
 
 from __future__ import annotations
 
-import os
+import io
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import quote
 
-from fastapi import UploadFile
-from fastapi.responses import FileResponse
 from sqlalchemy.orm import Session
 
 from server.clock import Clock
 from server.config import Settings
-from server.errors import ApiError, bad_request, not_found
+from server.domain_errors import DomainError, TooLarge, UnsupportedType, bad_request
 from server.storage.models import StoredFile
 
 CHUNK = 64 * 1024
@@ -70,9 +69,9 @@ def _extension(name: str) -> str:
     return ext.lower() if dot else ""
 
 
-def _unsupported(images_only: bool) -> ApiError:
+def _unsupported(images_only: bool) -> DomainError:
     allowed = "PNG, JPEG, GIF or WebP images" if images_only else "PDF, images, Office/OpenDocument files or text"
-    return ApiError(415, "unsupported_file_type", f"This kind of file cannot be uploaded; use {allowed}.", fields=[{"field": "file", "code": "unsupported_file_type", "message": allowed}])
+    return UnsupportedType("unsupported_file_type", f"This kind of file cannot be uploaded; use {allowed}.", fields=[{"field": "file", "code": "unsupported_file_type", "message": allowed}])
 
 
 def _check_content(ext: str, head: bytes, images_only: bool) -> str:
@@ -94,9 +93,9 @@ def _check_content(ext: str, head: bytes, images_only: bool) -> str:
     return content_type
 
 
-def _too_large(settings: Settings) -> ApiError:
+def _too_large(settings: Settings) -> DomainError:
     mb = settings.upload_max_bytes // (1024 * 1024)
-    return ApiError(413, "file_too_large", f"The file is larger than the limit of {mb} MB.", fields=[{"field": "file", "code": "file_too_large", "message": f"max {settings.upload_max_bytes} bytes"}])
+    return TooLarge("file_too_large", f"The file is larger than the limit of {mb} MB.", fields=[{"field": "file", "code": "file_too_large", "message": f"max {settings.upload_max_bytes} bytes"}])
 
 
 def store_stream(
@@ -135,8 +134,23 @@ def store_stream(
     return stored
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file as it came in, without the web framework: the route builds it from the request
+    (server/storage/http.py upload_of), the demo seed from bytes (Upload.of_bytes)."""
+
+    file: BinaryIO
+    filename: str | None
+    size: int | None = None  # when the request said it
+    content_type: str | None = None  # what the client claimed; the stored type comes from the checks
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> Upload:
+        return cls(io.BytesIO(data), name, len(data))
+
+
 def store_upload(
-    db: Session, settings: Settings, clock: Clock, upload: UploadFile, *, unit_id: int, uploaded_by: int | None,
+    db: Session, settings: Settings, clock: Clock, upload: Upload, *, unit_id: int, uploaded_by: int | None,
     images_only: bool = False,
 ) -> StoredFile:
     if upload.size is not None and upload.size > settings.upload_max_bytes:
@@ -144,33 +158,11 @@ def store_upload(
     return store_stream(db, settings, clock, upload.file, upload.filename, unit_id=unit_id, uploaded_by=uploaded_by, images_only=images_only)
 
 
-def store_bytes(db: Session, settings: Settings, clock: Clock, data: bytes, name: str, *, unit_id: int, uploaded_by: int | None) -> StoredFile:
-    """For the demo seed and tests: the same checks as an upload."""
-    import io
-
-    return store_stream(db, settings, clock, io.BytesIO(data), name, unit_id=unit_id, uploaded_by=uploaded_by)
-
-
 def remove_stored(db: Session, settings: Settings, stored: StoredFile) -> None:
     path = Path(settings.upload_dir) / stored.storage_name
     db.delete(stored)
     db.flush()
     path.unlink(missing_ok=True)
-
-
-def file_response(settings: Settings, stored: StoredFile, *, inline: bool = False) -> FileResponse:
-    path = Path(settings.upload_dir) / stored.storage_name
-    if not path.is_file():
-        raise not_found("file")
-    ascii_name = stored.display_name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    disposition = "inline" if inline else "attachment"
-    headers = {
-        "Content-Disposition": f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stored.display_name, safe='')}",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, max-age=3600",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-    }
-    return FileResponse(os.fspath(path), media_type=stored.content_type, headers=headers, stat_result=None)
 
 
 def remove_linked_file(db: Session, settings: Settings, link: Any) -> None:

@@ -18,12 +18,11 @@ from server.access import (
 )
 from server.accounts.models import User, UserKind
 from server.clock import Clock
+from server.db import unit_of_work
 from server.deps import ClockDep, DbDep
-from server.errors import forbidden
-from server.home.boxes import register_box
+from server.domain_errors import forbidden
 from server.http_cache import cached_json
 from server.publishing import mark_area_read
-from server.school.models import Pupil
 from server.talks import service
 from server.talks.models import TalkSeries, TalkTime
 from server.talks.schemas import (
@@ -80,7 +79,6 @@ def child_talks(
     if principal.user.kind == UserKind.STUDENT:
         raise forbidden(*STUDENT_REFUSAL)
     mark_area_read(db, clock, principal.user, pupil.id, "talks")  # the published times are shown
-    db.commit()
     out = ChildTalksOut(
         series=[
             ChildTalkSeriesOut(
@@ -117,9 +115,10 @@ def book_talk(time_id: int, body: BookingIn, request: Request) -> JSONResponse:
 
     Authentication, the checks and the insert run in one session on one worker thread, so a
     request never holds a database connection while it waits for a thread: under a burst of
-    bookings (many guardians the moment times open) nothing can starve the pool."""
+    bookings (many guardians the moment times open) nothing can starve the pool. The session
+    is the same unit of work every other request gets from DbDep (server/db.unit_of_work)."""
     clock: Clock = request.app.state.clock
-    with request.app.state.sessionmaker() as db:
+    with unit_of_work(request.app.state.sessionmaker) as db:
         principal = current_principal(request, db, clock)
         pupil = require_pupil(db, principal.user, body.pupil_id, Action.BOOK_TALK)
         booking = service.book(db, clock, principal.user, pupil, time_id, body.message)
@@ -266,17 +265,3 @@ def talk_series_overview(
             )
         )
     return SeriesOverviewOut(series=_series_out(db, series), times=times)
-
-
-# --- home box ------------------------------------------------------------------------------------
-
-
-def talks_box(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
-    """Shown only when upcoming times apply to the child, never to students (R1, R30).
-    Count: the series in which the child still has no booked time (0 once all are booked)."""
-    if user.kind == UserKind.STUDENT:
-        return None
-    return service.open_series_count(db, clock, pupil)
-
-
-register_box("talks", 30, talks_box)

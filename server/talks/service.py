@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import User, UserKind
 from server.clock import SCHOOL_TZ, Clock, local_now, local_today
-from server.errors import ApiError, bad_request, conflict, not_found
+from server.domain_errors import DomainError, bad_request, conflict, not_found
 from server.notifications.fanout import notify
 from server.school.models import Group, Pupil, PupilGroup, StaffAssignment, StaffRole
 from server.talks.models import TalkBooking, TalkCancellation, TalkSeries, TalkSeriesGroup, TalkTime
@@ -161,25 +161,27 @@ def book(
         message=text,
         created_at=clock.now(),
     )
-    db.add(booking)
     try:
-        db.commit()
+        # A savepoint: a unique index refusing the row leaves the request's transaction usable
+        # (PostgreSQL aborts a transaction on an error) for asking which index it was, and its
+        # rollback takes the refused row out of the session again.
+        with db.begin_nested():
+            db.add(booking)
+            db.flush()
     except IntegrityError:
-        db.rollback()
         raise _booking_conflict(db, talk_time.id, talk_time.series_id, pupil.id) from None
     return booking
 
 
-def _booking_conflict(db: Session, time_id: int, series_id: int, pupil_id: int) -> ApiError:
-    """Which unique index refused the booking. The transaction is ended before the error is
-    raised, so a losing request gives its connection (and SQLite's write lock) back at once
-    instead of holding them until the request's teardown runs."""
+def _booking_conflict(db: Session, time_id: int, series_id: int, pupil_id: int) -> DomainError:
+    """Which unique index refused the booking. The request's unit of work rolls back as soon
+    as the error leaves the route (server/deps.get_db), so a losing request gives its
+    connection (and SQLite's write lock) back at once."""
     mine = db.scalar(
         select(TalkBooking.time_id).where(
             TalkBooking.series_id == series_id, TalkBooking.pupil_id == pupil_id
         )
     )
-    db.rollback()
     if mine is not None and mine != time_id:
         return conflict(
             "child_already_booked_in_series",
@@ -217,7 +219,7 @@ def cancel(db: Session, clock: Clock, user: User, booking: TalkBooking) -> None:
         )
     )
     db.delete(booking)
-    db.commit()
+    db.flush()
 
 
 # --- staff ---------------------------------------------------------------------------------------
@@ -270,14 +272,14 @@ def publish_series(
 ) -> TalkSeries:
     """Create a series with its times and tell the guardians concerned (not students: R1)."""
     series = create_series(db, clock, user, title, group_ids, times)
-    db.commit()
+    db.flush()
     return series
 
 
 def create_series(
     db: Session, clock: Clock, user: User, title: str, group_ids: list[int], times: list[NewTime]
 ) -> TalkSeries:
-    """publish_series without the commit (the demo seed builds everything in one transaction)."""
+    """The series and its times (what publish_series does; the demo seed calls it directly)."""
     unit_id = series_unit(db, group_ids)
     _check_times(db, clock, group_ids, unit_id, times)
     series = TalkSeries(
@@ -297,7 +299,7 @@ def add_times(
     group_ids = series_group_ids(db, series.id)
     _check_times(db, clock, group_ids, series.unit_id, times)
     rows = _insert_times(db, clock, series, times)
-    db.commit()
+    db.flush()
     return rows
 
 
@@ -437,6 +439,10 @@ def overview(
     return rows
 
 
-def staff_user(db: Session, user_id: int) -> User | None:
-    user = db.get(User, user_id)
-    return user if user is not None and user.kind == UserKind.STAFF else None
+def box_count(db: Session, user: User, pupil: Pupil, clock: Clock) -> int | None:
+    """The home box (server/app.py AREAS): shown only when upcoming times apply to the child,
+    never to students (R1, R30). Count: the series in which the child still has no booked time
+    (0 once all are booked)."""
+    if user.kind == UserKind.STUDENT:
+        return None
+    return open_series_count(db, clock, pupil)

@@ -190,3 +190,19 @@ def test_the_registered_boxes_sort_in_the_guides_order(app):
     registered = sorted(registry.BOXES.values(), key=lambda spec: spec.order)
     assert [spec.key for spec in registered] == [key for key in KNOWN_BOXES if key in registry.BOXES]
     assert len({spec.order for spec in registered}) == len(registered)
+
+
+def test_every_area_is_registered_in_one_list(app):
+    """issue 15: server/app.py AREAS is the one place an area is registered — its routes, its
+    box, whether it notifies (the push settings list the same areas) and its demo content."""
+    from pathlib import Path
+
+    import server
+    from server.app import AREAS, demo_modules
+    from server.me.models import PUSH_AREAS
+
+    assert {area.name for area in AREAS if area.notifies} == set(PUSH_AREAS)
+    assert set(registry.BOXES) == {area.name for area in AREAS if area.box is not None}
+    assert demo_modules()[0] == "server.schedule.demo" and demo_modules()[-1] == "server.population.demo"
+    for routes in Path(server.__file__).parent.glob("*/routes.py"):
+        assert "register_box" not in routes.read_text(), routes

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
 from server.cli import main
 from server.population.navet import navet_document, navet_record_xml, read_navet
@@ -34,7 +35,7 @@ def settings_of(client, make, user):
 
 
 def run(db, clock, path):
-    report = import_file(db, clock, path)
+    report = import_file(sessionmaker(db.get_bind()), clock, path)
     db.expire_all()
     return report
 
