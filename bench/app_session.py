@@ -35,7 +35,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.e2e.stack import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, Stack, free_port, running_stack, wait_http  # noqa: E402
+from tests.e2e.stack import CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, Stack, free_port, running_stack, stop_process, wait_http  # noqa: E402
 from tests.e2e.ui import UI  # noqa: E402
 
 USERNAME, PASSWORD = "karin.berg", "skolhub-demo"  # the demo's guardian of one school child (3A)
@@ -92,12 +92,7 @@ class Processes:
         return proc
 
     def stop(self, proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_process(proc)
 
     def stop_all(self) -> None:
         for proc in reversed(self.procs):

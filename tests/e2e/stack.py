@@ -49,6 +49,17 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def stop_process(proc: subprocess.Popen, grace: float = 15) -> None:  # type: ignore[type-arg]
+    """Terminate; kill if it has not ended after `grace` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @dataclass
 class Stack:
     folder: Path
@@ -89,9 +100,7 @@ class Stack:
         raise AssertionError(f"no email with a {kind} link to {recipient}")
 
     def stop_server(self) -> None:
-        if self.server.poll() is None:
-            self.server.terminate()
-            self.server.wait(15)
+        stop_process(self.server)
 
     def hang_server(self) -> None:
         """The server stops answering but keeps its port (a hung process): SIGSTOP."""
@@ -168,11 +177,6 @@ def running_stack(folder: Path, extra_env: dict[str, str] | None = None) -> Iter
         if s.server.poll() is None:
             s.resume_server()  # a stopped (SIGSTOP) process would not end on SIGTERM
         for proc in (s.app, s.server):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            stop_process(proc)
         server_log.close()
         app_log.close()
