@@ -183,12 +183,8 @@ def login(db: Session, settings: Settings, clock: Clock, username: str, password
     if not ok or found is None or not found.is_active:
         raise NotSignedIn("invalid_credentials", "Wrong username or password.")
     user = db.merge(found, load=False)
-    # The attempt given back at once, in its own short transaction like the count: held until
-    # the request commits, the shared per-address row would keep every login from that address
-    # (a school's NAT) counted and locked meanwhile, and a morning rush would hit the limit.
-    with own_transaction(db) as counting:
-        throttle.clear(counting, "login_account", username)
-        throttle.give_back(counting, "login_address", address)
+    throttle.clear(db, "login_account", username)
+    throttle.give_back(db, "login_address", address)
     return start_session(db, settings, clock, user)
 
 

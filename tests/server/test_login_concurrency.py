@@ -1,6 +1,8 @@
-"""R4: right passwords give their attempt back at once, so guardians behind one address (a
-school's or a municipality's NAT) who log in at the same moment are not locked out by each
-other: three waves of 20 concurrent logins (the per-address limit) all get in."""
+"""R4: a right password gives its attempt back, so guardians behind one address (a school's or
+a municipality's NAT) who log in in waves are not locked out by each other: three waves of as
+many concurrent logins as the per-address limit all get in. (More at the same instant than the
+limit are refused: attempts are counted before the password check, see the closing note of
+issue 14.)"""
 
 from __future__ import annotations
 
