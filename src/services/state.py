@@ -4,9 +4,10 @@ the top bar, and cached loading of every screen's data. Views only read this and
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -126,9 +127,12 @@ class AppState:
 
     async def _prefetch_home(self) -> None:
         """The child's home fetched before the first frame after login, so the boxes are on it
-        (the home screen then revalidates with the ETag: a 304)."""
+        (the home screen then revalidates with the ETag, a 304, and fetches the counts)."""
+        child = self.selected_child
+        if child is None:
+            return
         try:
-            await self.load_home()
+            await self._fetch_home(child)
         except (ApiError, ServerUnreachable):
             pass  # the home screen fetches it and shows why
 
@@ -271,9 +275,12 @@ class AppState:
         child = self.selected_child
         if child is None:
             return Loaded(None, unavailable=True)
-        loaded = await self.load("home", f"/children/{child.id}/home", Home, pupil_id=child.id)
+        loaded = await self._fetch_home(child)
         await self.after_home(loaded)
         return loaded
+
+    async def _fetch_home(self, child: Child) -> Loaded[Home]:
+        return await self.load("home", f"/children/{child.id}/home", Home, pupil_id=child.id)
 
     async def after_home(self, loaded: Loaded[Home]) -> None:
         """The home's answer carries the bell's count; the envelope's is fetched after it."""
@@ -359,8 +366,9 @@ class AppState:
     def schedule_key(self, week: str) -> str:
         return f"schedule:{week}"
 
-    async def load_schedule(self, week: str) -> Loaded[ScheduleWeek]:
-        child = self.selected_child
+    async def load_schedule(self, week: str, child: Child | None = None) -> Loaded[ScheduleWeek]:
+        """The week of `child` (default: the selected child)."""
+        child = child or self.selected_child
         if child is None:
             return Loaded(None, unavailable=True)
         return await self.load(self.schedule_key(week), f"/children/{child.id}/schedule", ScheduleWeek,
@@ -371,22 +379,15 @@ class AppState:
         inbox, so both read offline (R81) even if they were never opened on this device, and
         open at once from the cache."""
         week = iso_week(self.today())
-        for child in self.children:
-            if child.unit_kind != "school":
-                continue
+        loads: list[Callable[[], Awaitable[object]]] = [
+            partial(self.load_schedule, week, child) for child in self.children if child.unit_kind == "school"]
+        for load in [*loads, self.load_inbox]:
             try:
-                await self.load(self.schedule_key(week), f"/children/{child.id}/schedule", ScheduleWeek,
-                                pupil_id=child.id, params={"week": week})
+                await load()
             except SessionExpired:
                 raise
             except ApiError:
                 pass  # e.g. not this child's box: the screen says why when opened
-        try:
-            await self.load_inbox()
-        except SessionExpired:
-            raise
-        except ApiError:
-            pass
 
     def today(self) -> date:
         return self.now().astimezone(ZoneInfo("Europe/Stockholm")).date()
