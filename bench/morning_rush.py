@@ -266,7 +266,14 @@ SERVER_KEEP_ALIVE = KEEP_ALIVE_SECONDS  # what `skolhub serve` uses
 
 def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:  # type: ignore[type-arg]
     port = _free_port()
-    env = dict(os.environ, SKOLHUB_DATABASE_URL=url, SKOLHUB_FIXED_NOW=NOW, SKOLHUB_EMAIL_SINK_DIR=tempfile.mkdtemp(), SKOLHUB_SMS_SINK_DIR=tempfile.mkdtemp())
+    # As in production behind a reverse proxy: the client's address comes from X-Forwarded-For,
+    # trusted from the proxy (here the load client on loopback) only. Each simulated guardian
+    # sends its own phone's address, so the per-address login lockout (R4) sees guardians on
+    # many addresses, not 300 logins from one.
+    env = dict(
+        os.environ, SKOLHUB_DATABASE_URL=url, SKOLHUB_FIXED_NOW=NOW, SKOLHUB_EMAIL_SINK_DIR=tempfile.mkdtemp(), SKOLHUB_SMS_SINK_DIR=tempfile.mkdtemp(),
+        SKOLHUB_TRUST_FORWARDED_FOR="true", SKOLHUB_FORWARDED_ALLOW_IPS="127.0.0.1",
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "server.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
          "--timeout-keep-alive", str(SERVER_KEEP_ALIVE)],
@@ -316,8 +323,15 @@ Session = tuple[dict[str, str], int]  # (Authorization header, the child's pupil
 ABSENCE_DAY = "2026-11-30"
 
 
-async def guardian_morning(rec: Recorder, client: httpx.AsyncClient, username: str, child: int, report_absence: bool) -> Session | None:
-    r = await rec.call("POST /auth/login", client, "POST", "/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+def phone_address(n: int) -> str:
+    """The n-th guardian's phone address (10.0.0.0/8), as the reverse proxy forwards it."""
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+
+async def guardian_morning(rec: Recorder, client: httpx.AsyncClient, username: str, child: int, report_absence: bool, address: str) -> Session | None:
+    r = await rec.call(
+        "POST /auth/login", client, "POST", "/api/v1/auth/login", json={"username": username, "password": PASSWORD}, headers={"X-Forwarded-For": address},
+    )
     if r is None or r.status_code != 200:
         return None
     auth = {"Authorization": f"Bearer {r.json()['token']}"}
@@ -381,17 +395,17 @@ async def run_load(base: str, data: Dataset, online: int, concurrency: int, per_
         sem = asyncio.Semaphore(concurrency)
         reported: set[int] = set()  # a child is reported once a day, whichever guardian does it
 
-        async def one(username: str, child: int) -> None:
+        async def one(n: int, username: str, child: int) -> None:
             report = child not in reported and rng.random() < 0.25
             if report:
                 reported.add(child)
             async with sem:
-                session = await guardian_morning(rec, client, username, child, report)
+                session = await guardian_morning(rec, client, username, child, report, phone_address(n))
             if session:
                 sessions.append(session)
 
         t0 = time.perf_counter()
-        await asyncio.gather(*(one(u, c) for u, c in picked))
+        await asyncio.gather(*(one(n, u, c) for n, (u, c) in enumerate(picked)))
         mixed_wall = time.perf_counter() - t0
 
         # Phase 2: each read endpoint alone, same concurrency, the logged-in guardians' tokens
@@ -444,6 +458,7 @@ def report(backend: str, data: Dataset, res: Results, concurrency: int, workers:
     total = sum(len(v) for v in mixed.samples.values())
     print(f"\n== {backend} — {data.counts}")
     print(f"   uvicorn --workers {workers}, {os.cpu_count()} CPUs shared by server, database and the load client; concurrency {concurrency}")
+    print("   as behind a reverse proxy: each guardian logs in from its own address (X-Forwarded-For, trusted from loopback)")
     print(f"   host before the run: {res.load[0]}")
     print(f"   host after the run:  {res.load[1]}")
     print("   (a load average above the CPU count means other processes competed for the CPUs: absolute figures")
