@@ -116,7 +116,7 @@ def build_api_router() -> APIRouter:
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=settings.max_requests_in_flight)
     app = FastAPI(
         title="Skolhub API",
         version="1.0",

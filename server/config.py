@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     housekeeping_minutes: int = 10  # how often the worker removes expired records
 
     # Requests admitted into the application at once per process (server/limits.py); the
-    # thread pool is sized above it and the connection pool should not be far below it.
+    # thread pool is sized above it and the connection pool keeps as many connections open.
     max_requests_in_flight: int = 32
 
     # Outbox adapters: "sink" writes to a folder (demo, tests), "smtp" / "elks" are real gateways.

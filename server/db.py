@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import CursorResult, Engine, Result
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -45,23 +48,73 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime()}
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+# A pooled connection is checked (a round trip) before use only when it has lain idle this long:
+# a connection in steady use is known good, and a check on every checkout cost every request a
+# round trip. After a database restart the first request on each busy connection may still fail
+# once; the pool then drops all its connections (SQLAlchemy's disconnect handling).
+IDLE_PING_SECONDS = 10.0
+
+
+def make_engine(url: str, pool_size: int | None = None, **kwargs: Any) -> Engine:
+    """`pool_size`: connections kept open; the server passes its admission limit
+    (max_requests_in_flight), so a busy moment reuses connections instead of opening and
+    closing overflow ones (on PostgreSQL each is a new server process)."""
     # Never put bound parameters (comments, message bodies, usernames) into error messages/logs.
     kwargs.setdefault("hide_parameters", True)
+    pooled = "poolclass" not in kwargs and ":memory:" not in url
+    if pooled:
+        kwargs.setdefault("pool_size", pool_size or 20)
+        kwargs.setdefault("max_overflow", 10)
     if url.startswith("sqlite"):
-        if "poolclass" not in kwargs and ":memory:" not in url:
-            kwargs.setdefault("pool_size", 20)
-            kwargs.setdefault("max_overflow", 40)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         _sqlite_pragmas(engine)
         return engine
-    if "poolclass" not in kwargs:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
-        kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if pooled:
+        _ping_after_idle(engine)
+    _postgresql_read_sessions(engine)
+    return engine
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool discards this connection and takes another
+            raise DisconnectionError("an idle pooled connection is gone") from exc
+
+
+# PostgreSQL read sessions run in autocommit: a GET sends its SELECTs and nothing else. Under READ
+# COMMITTED (the default) each statement already sees its own snapshot inside a transaction too,
+# so what a read sees is unchanged; it saves the BEGIN and ROLLBACK round trips of every read.
+_READERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _postgresql_read_sessions(engine: Engine) -> None:
+    _READERS[engine] = engine.execution_options(isolation_level="AUTOCOMMIT", **{READ_ONLY: True})
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _no_write_in_read(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
+        if conn.get_execution_options().get(READ_ONLY) and _is_write(statement, context):
+            # In autocommit the write would be committed at once, outside the unit of work.
+            raise WriteInReadTransaction(
+                "write inside a read session: call server.db.for_writing(session) before writing"
+            )
+
+
+def _is_write(statement: str, context: Any) -> bool:
+    writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+    return bool(writes) or statement.lstrip()[:7].upper() in {"INSERT ", "UPDATE ", "DELETE ", "REPLACE"}
 
 
 # A session opened with this execution option (read_session(), a GET's session) starts its
@@ -112,31 +165,48 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _no_write_in_read(conn: Any, _cursor: Any, statement: str, _params: Any, context: Any, _many: bool) -> None:
-        if not conn.info.get(_IN_READ_TRANSACTION):
-            return
-        writes = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-        if writes or statement.lstrip()[:7].upper() in {"INSERT ", "UPDATE ", "DELETE ", "REPLACE"}:
+        if conn.info.get(_IN_READ_TRANSACTION) and _is_write(statement, context):
             raise WriteInReadTransaction(
                 "write inside a read transaction: call server.db.for_writing(session) before writing"
             )
 
 
 def read_session(factory: sessionmaker[Session]) -> Session:
-    """A session for a read-only request: deferred transactions on SQLite (see READ_ONLY)."""
-    return factory(execution_options={READ_ONLY: True})
+    """A session for a read-only request: deferred transactions on SQLite, autocommit on
+    PostgreSQL (see READ_ONLY and _postgresql_read_sessions)."""
+    bind = factory.kw.get("bind")
+    reader = _READERS.get(bind) if bind is not None else None
+    if reader is None:
+        return factory(execution_options={READ_ONLY: True})
+    session = factory(bind=reader, execution_options={READ_ONLY: True})
+    session.info[_WRITER] = bind
+    return session
+
+
+_WRITER = "skolhub_writer_bind"
 
 
 def for_writing(session: Session) -> None:
     """Before the first write of a read session (a GET that marks something read): end its read
-    transaction and start the next one with BEGIN IMMEDIATE, so the write queues for the lock
-    like any other. Reads made before stay valid for what they decided; the writes that follow
-    must not depend on them being current (e.g. "mark read if not yet read", done in SQL)."""
+    transaction and start the next one with BEGIN IMMEDIATE (SQLite) or a transaction
+    (PostgreSQL), so the write is part of the unit of work and queues for the lock like any
+    other. Reads made before stay valid for what they decided; the writes that follow must not
+    depend on them being current (e.g. "mark read if not yet read", done in SQL)."""
     if not session.execution_options.get(READ_ONLY):
         return
     if session.new or session.dirty or session.deleted:
         raise WriteInReadTransaction("call for_writing(session) before changing objects in a read session")
     session.commit()  # nothing written: ends the read snapshot, returns the connection
     session.execution_options = session.execution_options.union({READ_ONLY: False})
+    writer = session.info.pop(_WRITER, None)
+    if writer is not None:
+        session.bind = writer
+
+
+def writer_bind(session: Session) -> Engine | Connection:
+    """The engine a session's writes go to (a PostgreSQL read session reads through an
+    autocommit view of it)."""
+    return session.info.get(_WRITER) or session.get_bind()
 
 
 def is_read_session(session: Session) -> bool:
@@ -168,7 +238,7 @@ def own_transaction(db: Session) -> AbstractContextManager[Session]:
     even when the request they belong to fails (a failed-login counter: the 401 rolls back the
     request, never the count). On SQLite it queues for the write lock like any writer, so call
     it before `db` has written anything."""
-    bind = db.get_bind()
+    bind = writer_bind(db)
     return unit_of_work(lambda: Session(bind, expire_on_commit=False))
 
 

@@ -1,8 +1,10 @@
-"""Reads never take SQLite's write lock (issue 14): a GET runs in a deferred transaction under
-WAL, so it answers while another connection holds the lock; writes — also a GET that marks
-something read — still queue for the lock (BEGIN IMMEDIATE) and then succeed.
+"""Read sessions (issue 14). On SQLite a GET runs in a deferred transaction under WAL, so it
+answers while another connection holds the write lock; writes — also a GET that marks
+something read — still queue for the lock (BEGIN IMMEDIATE) and then succeed. On PostgreSQL a
+GET reads in autocommit (no BEGIN/ROLLBACK round trips); a write there is refused until
+for_writing(), so it can never be committed outside the request's unit of work.
 
-SQLite only: PostgreSQL has no database-wide write lock (its race tests are in the areas' files)."""
+Also the pool: a connection that died while it lay idle is replaced without an error."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
-from server.db import WriteInReadTransaction, for_writing, read_session
+from server import db as db_module
+from server.db import WriteInReadTransaction, for_writing, make_engine, read_session
 from server.messages.models import ThreadParticipant
 from server.school.models import StaffRole
 
@@ -102,14 +106,44 @@ async def test_a_get_that_marks_a_thread_read_queues_for_the_lock_and_marks_it(a
 
 
 def test_a_write_inside_a_read_transaction_is_refused_and_for_writing_allows_it(app, backend):
-    if backend != "sqlite":
-        pytest.skip("the deferred transaction is SQLite's")
     with read_session(app.state.sessionmaker) as db:
         db.execute(text("SELECT 1"))
         with pytest.raises(WriteInReadTransaction):
-            db.execute(text("UPDATE unit_module SET enabled = 1 WHERE unit_id = -1"))
+            db.execute(text("UPDATE unit_module SET enabled = true WHERE unit_id = -1"))
         db.rollback()
         db.execute(text("SELECT 1"))
         for_writing(db)
-        db.execute(text("UPDATE unit_module SET enabled = 1 WHERE unit_id = -1"))
+        db.execute(text("UPDATE unit_module SET enabled = true WHERE unit_id = -1"))
         db.commit()
+
+
+def test_a_postgresql_read_session_reads_in_autocommit_and_for_writing_writes_in_a_transaction(app, backend, make):
+    if backend != "postgresql":
+        pytest.skip("SQLite's read sessions are deferred transactions (above)")
+    unit = make.school("Ekskolan", "4A").unit.id
+    with read_session(app.state.sessionmaker) as db:
+        db.execute(text("SELECT 1"))
+        assert db.connection().connection.dbapi_connection.autocommit is True
+        for_writing(db)
+        db.execute(text("INSERT INTO unit_module (unit_id, box_key, enabled) VALUES (:u, 'blog', false)"), {"u": unit})
+        assert db.connection().connection.dbapi_connection.autocommit is False
+        db.rollback()  # a failed request: its write must not have been committed on its own
+    with app.state.sessionmaker() as db:
+        assert db.scalar(text("SELECT count(*) FROM unit_module WHERE unit_id = :u"), {"u": unit}) == 0
+
+
+def test_a_pooled_connection_that_died_while_idle_is_replaced_without_an_error(database_url, backend, monkeypatch):
+    if backend != "postgresql":
+        pytest.skip("a PostgreSQL server process can be ended from outside")
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", 0.0)
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            first = conn.scalar(text("SELECT pg_backend_pid()"))
+        with make_engine(database_url, poolclass=NullPool).connect() as other:  # the database restarted, say
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            other.commit()
+        with engine.connect() as conn:  # checked before use: a new connection, no error
+            assert conn.scalar(text("SELECT pg_backend_pid()")) != first
+    finally:
+        engine.dispose()
