@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from server.accounts.models import AuthSession, User, UserKind
 from server.db import is_read_session, read_session
@@ -65,8 +65,10 @@ class Principal:
 _SESSION_AND_USER = (
     select(AuthSession, User).join(User, User.id == AuthSession.user_id).where(AuthSession.token_hash == bindparam("token_hash"))
 )
-_GUARDIANS_CHILD = (
+_GUARDIANS_CHILD = (  # with the child's unit, which every child page reads next (db.get finds it)
     select(Pupil)
+    .join(Pupil.unit)
+    .options(contains_eager(Pupil.unit))
     .join(Guardianship, (Guardianship.pupil_id == Pupil.id) & (Guardianship.guardian_id == bindparam("guardian_id")))
     .where(Pupil.id == bindparam("pupil_id"))
 )

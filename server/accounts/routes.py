@@ -96,7 +96,7 @@ def change_password(body: ChangePasswordIn, principal: CurrentPrincipal, db: DbD
 
 @router.get("/pupils/{pupil_id}", response_model=PupilOut, tags=["school"], summary="A pupil the user may see (R2)")
 def get_pupil(pupil_id: int, principal: CurrentPrincipal, db: DbDep) -> PupilOut:
-    return pupil_out(db, require_pupil(db, principal.user, pupil_id))
+    return pupil_out(require_pupil(db, principal.user, pupil_id))
 
 
 @router.post("/staff/guardians", response_model=GuardianCreatedOut, status_code=201, tags=["staff"], summary="Create a guardian account and send the activation email (R3)")

@@ -4,10 +4,9 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
 from server.accounts.models import User
-from server.school.models import Group, Pupil, Unit
+from server.school.models import Pupil
 
 
 class LoginIn(BaseModel):
@@ -112,10 +111,11 @@ def user_out(user: User) -> UserOut:
     return UserOut(id=user.id, kind=user.kind, username=user.username, first_name=user.first_name, last_name=user.last_name, language=user.language)
 
 
-def pupil_out(db: Session, pupil: Pupil) -> PupilOut:
-    unit = db.get(Unit, pupil.unit_id)
-    group = db.get(Group, pupil.group_id) if pupil.group_id else None
-    assert unit is not None
+def pupil_out(pupil: Pupil) -> PupilOut:
+    """The unit and group come from pupil.unit and pupil.group: loaded with the pupil where the
+    caller asked for them (GET /me does), otherwise looked up."""
+    unit = pupil.unit
+    group = pupil.group if pupil.group_id else None
     return PupilOut(
         id=pupil.id, first_name=pupil.first_name, last_name=pupil.last_name, unit_id=unit.id, unit_name=unit.name,
         unit_kind=unit.kind, group_id=group.id if group else None, group_name=group.name if group else None, in_fritids=pupil.in_fritids,

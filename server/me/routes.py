@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from server.access import CurrentPrincipal, visible_pupil_ids
 from server.accounts.models import User, UserKind
@@ -31,8 +32,11 @@ def get_me(principal: CurrentPrincipal, db: DbDep) -> MeOut:
     children: list[PupilOut] = []
     units: list[StaffUnitOut] = []
     if user.kind in (UserKind.GUARDIAN, UserKind.STUDENT):
-        pupils = db.scalars(select(Pupil).where(Pupil.id.in_(visible_pupil_ids(user))).order_by(Pupil.first_name, Pupil.id))
-        children = [pupil_out(db, p) for p in pupils]
+        pupils = db.scalars(
+            select(Pupil).join(Pupil.unit).outerjoin(Pupil.group).options(contains_eager(Pupil.unit), contains_eager(Pupil.group))
+            .where(Pupil.id.in_(visible_pupil_ids(user))).order_by(Pupil.first_name, Pupil.id)
+        )
+        children = [pupil_out(p) for p in pupils]
     elif user.kind == UserKind.STAFF:
         rows = db.execute(
             select(Unit.id, Unit.name, Unit.kind, StaffAssignment.role)

@@ -30,17 +30,16 @@ from server.messages.schemas import (
 router = APIRouter(tags=["messages"])
 
 
-def participant_out(user: User) -> ParticipantOut:
+def participant_out(user: User | service.Person) -> ParticipantOut:
     return ParticipantOut(id=user.id, name=user.name, role=user.kind)
 
 
 def _thread_list(db: DbDep, user: User, box: str) -> ThreadListOut:
     summaries = service.list_threads(db, user, box)
     people = service.participants(db, [s.thread.id for s in summaries])
-    names = service.pupil_names(db, {s.thread.pupil_id for s in summaries if s.thread.pupil_id is not None})
     return ThreadListOut(threads=[
         ThreadListItemOut(
-            id=s.thread.id, subject=s.thread.subject, pupil_id=s.thread.pupil_id, pupil_name=names.get(s.thread.pupil_id or 0),
+            id=s.thread.id, subject=s.thread.subject, pupil_id=s.thread.pupil_id, pupil_name=s.pupil_name,
             participants=[participant_out(u) for u in people[s.thread.id]],
             last_message_at=s.thread.last_message_at, last_preview=s.thread.last_preview, unread=s.unread,
         )
@@ -50,7 +49,7 @@ def _thread_list(db: DbDep, user: User, box: str) -> ThreadListOut:
 
 def _thread_out(db: DbDep, thread: MessageThread, messages: list[Message]) -> ThreadOut:
     people = service.participants(db, [thread.id])[thread.id]
-    by_id = {u.id: u for u in people}
+    by_id: dict[int, User | service.Person] = {u.id: u for u in people}
     missing = {m.author_id for m in messages if m.author_id is not None and m.author_id not in by_id}
     for uid in missing:
         user = db.get(User, uid)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.access import Action, require_pupil, require_staff, require_staff_of_unit
@@ -240,38 +240,63 @@ def _by_others(user: User):  # type: ignore[no-untyped-def]
 class ThreadSummary:
     thread: MessageThread
     unread: bool
+    pupil_name: str | None  # the child the thread is about, if any
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as a thread shows them; only the columns that takes."""
+
+    id: int
+    first_name: str
+    last_name: str
+    kind: str  # a UserKind value
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+# The thread lists, built once with bound parameters (the inbox is every guardian's first page):
+# the caller's threads with an unread flag and the child's name, newest first.
+_BY_OTHERS = or_(Message.author_id.is_(None), Message.author_id != bindparam("user_id"))
+_WRITTEN = {
+    "inbox": exists().where(Message.thread_id == MessageThread.id, _BY_OTHERS),
+    "sent": exists().where(Message.thread_id == MessageThread.id, Message.author_id == bindparam("user_id")),
+}
+_UNREAD = exists().where(Message.thread_id == MessageThread.id, Message.id > ThreadParticipant.last_read_message_id, _BY_OTHERS)
+_THREAD_LISTS = {
+    box: select(MessageThread, _UNREAD.label("unread"), Pupil.first_name, Pupil.last_name)
+    .join(ThreadParticipant, and_(ThreadParticipant.thread_id == MessageThread.id, ThreadParticipant.user_id == bindparam("user_id")))
+    .outerjoin(Pupil, Pupil.id == MessageThread.pupil_id)
+    .where(written)
+    .order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
+    .limit(bindparam("limit"))
+    for box, written in _WRITTEN.items()
+}
+_PARTICIPANTS = (
+    select(ThreadParticipant.thread_id, User.id, User.first_name, User.last_name, User.kind)
+    .join(User, User.id == ThreadParticipant.user_id)
+    .where(ThreadParticipant.thread_id.in_(bindparam("thread_ids", expanding=True)))
+    .order_by(ThreadParticipant.thread_id, User.id)
+)
 
 
 def list_threads(db: Session, user: User, box: str, limit: int = LIST_LIMIT) -> list[ThreadSummary]:
     """Inbox: threads where someone else wrote; sent: threads where the user wrote."""
-    me = ThreadParticipant
-    written_by = (
-        exists().where(Message.thread_id == MessageThread.id, _by_others(user))
-        if box == "inbox"
-        else exists().where(Message.thread_id == MessageThread.id, Message.author_id == user.id)
-    )
-    unread = exists().where(Message.thread_id == MessageThread.id, Message.id > me.last_read_message_id, _by_others(user))
-    rows = db.execute(
-        select(MessageThread, unread.label("unread"))
-        .join(me, and_(me.thread_id == MessageThread.id, me.user_id == user.id))
-        .where(written_by)
-        .order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
-        .limit(limit)
-    ).all()
-    return [ThreadSummary(thread, bool(flag)) for thread, flag in rows]
+    rows = db.execute(_THREAD_LISTS["inbox" if box == "inbox" else "sent"], {"user_id": user.id, "limit": limit}).all()
+    return [
+        ThreadSummary(thread, bool(flag), f"{first} {last}" if first is not None else None)
+        for thread, flag, first, last in rows
+    ]
 
 
-def participants(db: Session, thread_ids: list[int]) -> dict[int, list[User]]:
-    out: dict[int, list[User]] = {tid: [] for tid in thread_ids}
+def participants(db: Session, thread_ids: list[int]) -> dict[int, list[Person]]:
+    out: dict[int, list[Person]] = {tid: [] for tid in thread_ids}
     if not thread_ids:
         return out
-    for tid, user in db.execute(
-        select(ThreadParticipant.thread_id, User)
-        .join(User, User.id == ThreadParticipant.user_id)
-        .where(ThreadParticipant.thread_id.in_(thread_ids))
-        .order_by(ThreadParticipant.thread_id, User.id)
-    ):
-        out[tid].append(user)
+    for tid, uid, first, last, kind in db.execute(_PARTICIPANTS, {"thread_ids": thread_ids}):
+        out[tid].append(Person(uid, first, last, kind))
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -118,24 +118,34 @@ def child_talks(
     ]
 
 
+# The home box's question in one statement, built once: the child's applicable times from today
+# on (R31), each with whether the child already has a booking in its series.
+_CHILD_GROUPS = select(PupilGroup.group_id).where(PupilGroup.pupil_id == bindparam("pupil_id"))
+_OPEN_SERIES = select(
+    TalkTime.series_id,
+    TalkTime.date,
+    TalkTime.start,
+    exists().where(TalkBooking.series_id == TalkTime.series_id, TalkBooking.pupil_id == bindparam("pupil_id")),
+).where(
+    TalkTime.date >= bindparam("today"),
+    exists().where(TalkSeriesGroup.series_id == TalkTime.series_id, TalkSeriesGroup.group_id.in_(_CHILD_GROUPS)),
+    exists().where(StaffAssignment.user_id == TalkTime.teacher_id, StaffAssignment.group_id.in_(_CHILD_GROUPS)),
+)
+
+
 def open_series_count(db: Session, clock: Clock, pupil: Pupil) -> int | None:
     """For the home box (R30): None when no upcoming time applies to the child; otherwise the
-    number of series in which the child still has no booking."""
-    today = local_today(clock)
-    times = _upcoming(
-        list(db.scalars(applicable_times(pupil.id).where(TalkTime.date >= today))), clock
-    )
-    if not times:
+    number of series in which the child still has no booking. The same times as
+    applicable_times() and the same "upcoming" as _upcoming(), in one query."""
+    now = local_now(clock)
+    rows = db.execute(_OPEN_SERIES, {"pupil_id": pupil.id, "today": now.date()}).all()
+    series: dict[int, bool] = {}
+    for series_id, day, start, booked in rows:
+        if datetime.combine(day, start, tzinfo=SCHOOL_TZ) > now:
+            series[series_id] = bool(booked)
+    if not series:
         return None
-    series_ids = {t.series_id for t in times}
-    booked = set(
-        db.scalars(
-            select(TalkBooking.series_id).where(
-                TalkBooking.pupil_id == pupil.id, TalkBooking.series_id.in_(series_ids)
-            )
-        )
-    )
-    return len(series_ids - booked)
+    return sum(1 for booked in series.values() if not booked)
 
 
 # --- booking -------------------------------------------------------------------------------------

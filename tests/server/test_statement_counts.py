@@ -16,13 +16,16 @@ from server.demo import seed_demo
 from server.school.models import Guardianship, Pupil, Unit, UnitKind
 
 EXPECTED = {
-    # session+user, the child (if the guardian's), unit, switched-off boxes, the notification
-    # counts of every box (one GROUP BY), this week's lesson changes, talk times
-    "home": 7,
-    # session+user, the child, unit, breaks, lessons with terms and teachers, exceptions
-    "schedule": 6,
-    # session+user, threads with unread flags, participants, children's names
-    "inbox": 4,
+    # session+user, the children with their units and classes (one statement however many)
+    "me": 2,
+    # session+user, the child with its unit (if the guardian's), switched-off boxes, the
+    # notification counts of every box (one GROUP BY), this week's lesson changes, the talk
+    # times with whether each series is booked
+    "home": 6,
+    # session+user, the child with its unit, breaks, lessons with terms and teachers, exceptions
+    "schedule": 5,
+    # session+user, threads with unread flags and the children's names, participants
+    "inbox": 3,
 }
 
 
@@ -59,10 +62,11 @@ def demo_guardian(app, clock, settings, make):  # type: ignore[no-untyped-def]
     return make.headers(guardian), child
 
 
-@pytest.mark.parametrize("page", ["home", "schedule", "inbox"])
+@pytest.mark.parametrize("page", ["me", "home", "schedule", "inbox"])
 def test_the_first_pages_cost_a_fixed_number_of_statements(client, app, demo_guardian, page):
     headers, child = demo_guardian
     url = {
+        "me": "/api/v1/me",
         "home": f"/api/v1/children/{child}/home",
         "schedule": f"/api/v1/children/{child}/schedule?week=2026-W49",
         "inbox": "/api/v1/messages/inbox",
@@ -72,6 +76,8 @@ def test_the_first_pages_cost_a_fixed_number_of_statements(client, app, demo_gua
     assert response.status_code == 200, response.text
     if page == "schedule":
         assert sum(len(d["lessons"]) for d in response.json()["days"]) > 5  # a real week, not an empty one
+    if page == "me":
+        assert len(response.json()["children"]) >= 2  # one statement for all of them, not one per child
     if page == "inbox":
         assert response.json()["threads"]  # the demo guardian has threads
     assert len(statements) == EXPECTED[page], "\n".join(s.split("\n")[0][:120] for s in statements)
