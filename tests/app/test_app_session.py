@@ -211,3 +211,21 @@ async def test_a_file_token_store_is_used_where_no_keyring_exists(tmp_path, make
     await again.api.aclose()
 
 
+
+
+async def test_every_client_shares_one_tls_context_that_still_verifies_certificates():
+    """The web server holds a client per session: each building its own TLS context (the CA
+    bundle loaded again) cost ~0.8 MB a session (issue 14)."""
+    import ssl
+
+    from services.api import ApiClient
+
+    clients = [ApiClient("https://skolhub.example.org"), ApiClient("https://other.example.org")]
+    try:
+        contexts = {id(c._http._transport._pool._ssl_context) for c in clients}  # type: ignore[attr-defined]
+        assert len(contexts) == 1
+        context = clients[0]._http._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    finally:
+        for c in clients:
+            await c.aclose()
