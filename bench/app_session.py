@@ -235,7 +235,7 @@ def measure(args: argparse.Namespace) -> int:
             for n in args.sessions:
                 per_run: list[float] = []
                 closed: list[float] = []
-                for _ in range(args.memory_runs if n <= 10 else 1):
+                for _ in range(args.memory_runs if n <= 10 else args.big_runs):
                     base = settle_rss(app.pid, 1.0)
                     contexts = [open_session(browser, stack)[0] for _ in range(n)]
                     with_n = settle_rss(app.pid)
@@ -298,7 +298,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per timing (median printed)")
     parser.add_argument("--sessions", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 50])
-    parser.add_argument("--memory-runs", type=int, default=3, help="rounds per session count up to 10 (50 runs once)")
+    parser.add_argument("--memory-runs", type=int, default=3, help="rounds per session count up to 10")
+    parser.add_argument("--big-runs", type=int, default=1,
+                        help="rounds for larger session counts (e.g. 3: does a second round of 50 reuse what the first kept?)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         print(f"no Chromium at {CHROMIUM} (set SKOLHUB_CHROMIUM)")
