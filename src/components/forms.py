@@ -9,6 +9,30 @@ from typing import Any
 import flet as ft
 
 
+def typed(e: Any) -> str:
+    """The text an on_change event carries. Read from the event, never from `e.control`: Flet
+    dispatches the event in a task of its own after it applied the client's new value to the
+    control, so a redraw in between (a count from the sync, a fetch finishing) can replace the
+    control with a freshly rendered one that still holds the old value, and the keystroke would
+    be lost (tests/app/test_app_events.py)."""
+    data = getattr(e, "data", None)
+    if isinstance(data, str):
+        return data
+    value = getattr(e.control, "value", None)
+    return value if isinstance(value, str) else ""
+
+
+def checked(e: Any) -> bool:
+    """Whether an on_change event of a checkbox or switch turned it on (from the event, as
+    `typed`)."""
+    data = getattr(e, "data", None)
+    if isinstance(data, bool):
+        return data
+    if isinstance(data, str) and data.lower() in ("true", "false"):
+        return data.lower() == "true"
+    return bool(getattr(e.control, "value", False))
+
+
 def use_field(initial: str = "") -> tuple[str, Callable[[str], None]]:
     """A text field's value as component state: `value, set_value = use_field()`."""
     return ft.use_state(initial)
@@ -27,7 +51,7 @@ def text_field(
     return ft.TextField(
         label=label,
         value=value,
-        on_change=lambda e: on_value(e.control.value or ""),
+        on_change=lambda e: on_value(typed(e)),
         on_submit=on_submit,
         password=password,
         can_reveal_password=False,  # its eye button has no label a screen reader can read

@@ -14,6 +14,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.forms import checked, typed
 from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
@@ -188,17 +189,17 @@ def NewAbsenceScreen() -> ft.View:
         set_error(None)
 
     def pick_day(e: Any) -> None:
-        set_which(e.control.value or "today")
+        set_which(typed(e) or "today")
         set_chosen(())
         changed()
 
     def toggle_whole_day(e: Any) -> None:
-        set_whole_day(bool(e.control.value))
+        set_whole_day(checked(e))
         changed()
 
     def toggle_lesson(lesson_id: str):  # type: ignore[no-untyped-def]
         def handler(e: Any) -> None:
-            on = bool(e.control.value)
+            on = checked(e)
 
             def update(current: tuple) -> tuple:  # type: ignore[type-arg]
                 # From the current state: two lessons ticked before a redraw both count.
@@ -211,11 +212,11 @@ def NewAbsenceScreen() -> ft.View:
         return handler
 
     def pick_reason(e: Any) -> None:
-        set_reason(e.control.value or "illness")
+        set_reason(typed(e) or "illness")
         changed()
 
     def type_comment(e: Any) -> None:
-        set_comment(e.control.value or "")
+        set_comment(typed(e))
         changed()
 
     day_lessons: list[Lesson] = lessons or []

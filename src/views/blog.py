@@ -8,6 +8,7 @@ from __future__ import annotations
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.forms import typed
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
 from services.api import ApiError, ServerUnreachable
@@ -154,8 +155,8 @@ def CommentForm(post: BlogPost, reload) -> ft.Control:  # type: ignore[no-untype
     error, set_error = ft.use_state("")
     sending, set_sending = ft.use_state(False)
 
-    def typed(e: ft.Event[ft.TextField]) -> None:
-        set_text(e.control.value or "")
+    def type_comment(e: ft.Event[ft.TextField]) -> None:
+        set_text(typed(e))
 
     async def send(e: object) -> None:
         if state.offline:
@@ -173,7 +174,7 @@ def CommentForm(post: BlogPost, reload) -> ft.Control:  # type: ignore[no-untype
             set_sending(False)
 
     return ft.Column([
-        ft.TextField(label=_("Write a comment"), value=text, on_change=typed, multiline=True, min_lines=2, max_lines=6, max_length=2000),
+        ft.TextField(label=_("Write a comment"), value=text, on_change=type_comment, multiline=True, min_lines=2, max_lines=6, max_length=2000),
         *([message(error, "comment-error", error=True)] if error else []),
         ft.Row([ft.FilledButton(content=ft.Text(_("Send comment")), icon=ft.Icons.SEND, on_click=send, disabled=sending)]),
     ], spacing=8)

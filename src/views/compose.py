@@ -12,7 +12,7 @@ import uuid
 import flet as ft
 
 from components.data import data_states, message, use_loaded
-from components.forms import use_field
+from components.forms import checked, typed, use_field
 from components.messages_ui import role_label, use_compose_query, when
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
@@ -89,7 +89,7 @@ def ComposeScreen() -> ft.View:
         def handler(e: ft.Event[ft.Checkbox]) -> None:
             ids = [a.id for a in named]
             updated = [a for a in named if a.id != recipient.id]
-            if e.control.value and recipient.id not in ids:
+            if checked(e) and recipient.id not in ids:
                 updated.append(Addressee.of(recipient))
             set_chosen(updated)
             set_error(None)
@@ -211,7 +211,7 @@ def ComposeScreen() -> ft.View:
         controls += empty
     else:
         controls.append(ft.TextField(
-            label=_("Search recipients by name"), value=search, on_change=lambda e: set_search(e.control.value or ""),
+            label=_("Search recipients by name"), value=search, on_change=lambda e: set_search(typed(e)),
             prefix_icon=ft.Icons.SEARCH, width=420, data="recipient-search",
         ))
         words = search.lower().split()
@@ -239,11 +239,11 @@ def ComposeScreen() -> ft.View:
 
     controls.append(subheading(_("Message")))
     controls.append(ft.TextField(
-        label=_("Title"), value=subject, on_change=lambda e: typed_subject(e.control.value or ""), max_length=200,
+        label=_("Title"), value=subject, on_change=lambda e: typed_subject(typed(e)), max_length=200,
         width=640, data="compose-subject",
     ))
     controls.append(ft.TextField(
-        label=_("Message"), value=body, on_change=lambda e: typed_body(e.control.value or ""), multiline=True,
+        label=_("Message"), value=body, on_change=lambda e: typed_body(typed(e)), multiline=True,
         min_lines=5, max_lines=14, max_length=10_000, width=640, data="compose-body",
     ))
     controls.append(ft.Text(_("The draft is kept on this device while you write."), size=12, color=ft.Colors.GREY_700))

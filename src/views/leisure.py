@@ -20,6 +20,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.forms import checked, typed
 from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, opener, purple_button, row_card, school_day, use_reload_on_change
@@ -246,16 +247,16 @@ def LeisureDayScreen() -> ft.View:
     controls += [
         subheading(_("Add/Change day")),
         ft.Row([
-            ft.TextField(label=_("Start"), value=start_value, on_change=lambda e: set_start(e.control.value or ""),
+            ft.TextField(label=_("Start"), value=start_value, on_change=lambda e: set_start(typed(e)),
                          width=130, keyboard_type=ft.KeyboardType.DATETIME),
-            ft.TextField(label=_("End"), value=end_value, on_change=lambda e: set_end(e.control.value or ""),
+            ft.TextField(label=_("End"), value=end_value, on_change=lambda e: set_end(typed(e)),
                          width=130, keyboard_type=ft.KeyboardType.DATETIME),
         ], wrap=True),
     ]
     if hint:
         controls.append(ft.Text(hint, size=13, italic=True))
     controls += [
-        ft.TextField(label=_("Comment (optional)"), value=comment_value, on_change=lambda e: set_comment(e.control.value or ""),
+        ft.TextField(label=_("Comment (optional)"), value=comment_value, on_change=lambda e: set_comment(typed(e)),
                      max_length=500, width=420),
         ft.Text(_("e.g. grandfather picks up") + " · " + _("Do not write health information here (GDPR)."), size=13),
         ft.Row([
@@ -317,7 +318,7 @@ def LeisureWeekFormScreen() -> ft.View:
 
     def set_time(wd: int, which: int):  # type: ignore[no-untyped-def]
         def handler(e: Any) -> None:
-            value = e.control.value or ""
+            value = typed(e)
 
             def update(current: dict) -> dict:  # type: ignore[type-arg]
                 # From the current state, not this render's: two fields typed before a redraw
@@ -333,8 +334,7 @@ def LeisureWeekFormScreen() -> ft.View:
 
     def on(setter):  # type: ignore[no-untyped-def]
         def handler(e: Any) -> None:
-            value = e.control.value
-            setter(value if isinstance(value, bool) else (value or ""))
+            setter(checked(e) if isinstance(e.control, ft.Checkbox) else typed(e))
             changed()
 
         return handler

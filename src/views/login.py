@@ -6,7 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from components.data import message
-from components.forms import language_switch, text_field, use_field
+from components.forms import language_switch, text_field, typed, use_field
 from components.scaffold import brand, heading, scaffold
 from components.store import use_store
 from components.theme import PURPLE
@@ -58,7 +58,7 @@ def LoginScreen() -> ft.View:
             set_notice(_("If the account exists, we have sent a link to choose a new password."))
 
     async def change_language(e: ft.Event[ft.RadioGroup]) -> None:
-        state.choose_login_language(e.control.value or "sv")  # remembered on this device
+        state.choose_login_language(typed(e) or "sv")  # remembered on this device
 
     controls: list[ft.Control] = [brand(), heading(_("Log in"))]
     if notice:

@@ -8,7 +8,7 @@ from typing import Any
 import flet as ft
 
 from components.data import message, use_loaded
-from components.forms import language_switch, text_field
+from components.forms import checked, language_switch, text_field, typed
 from components.scaffold import heading, scaffold, subheading
 from components.store import use_store
 from components.theme import PURPLE
@@ -61,18 +61,18 @@ def SettingsScreen() -> ft.View:
 
     def privacy(key: str):  # type: ignore[no-untyped-def]
         async def handler(e: ft.Event[ft.Switch]) -> None:
-            await patch({"privacy": {key: bool(e.control.value)}})
+            await patch({"privacy": {key: checked(e)}})
 
         return handler
 
     def push(area: str):  # type: ignore[no-untyped-def]
         async def handler(e: ft.Event[ft.Switch]) -> None:
-            await patch({"push": {area: bool(e.control.value)}})
+            await patch({"push": {area: checked(e)}})
 
         return handler
 
     async def change_language(e: ft.Event[ft.RadioGroup]) -> None:
-        await state.set_language(e.control.value or "sv")
+        await state.set_language(typed(e) or "sv")
 
     async def logout(e: object) -> None:
         await store.logout()

@@ -14,6 +14,7 @@ from typing import Any
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.forms import typed
 from components.guardians_only import refused_for_students
 from components.scaffold import heading, scaffold, subheading
 from components.schoolday import changes_of, green_button, opener, purple_button, row_card, school_day, use_reload_on_change
@@ -192,7 +193,7 @@ def BookTalkScreen() -> ft.View:
     series, t = found
 
     def type_message(e: Any) -> None:
-        set_text(e.control.value or "")
+        set_text(typed(e))
         key.current = new_key()
 
     async def book(e: object) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import flet as ft
 
 from components.data import data_states, message, use_loaded
-from components.forms import use_field
+from components.forms import typed, use_field
 from components.messages_ui import status_chip
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
@@ -60,7 +60,7 @@ def ThreadScreen() -> ft.View:
 
     ft.use_effect(after_outbox, dependencies=[len(pending)])
 
-    def typed(value: str) -> None:
+    def typed_reply(value: str) -> None:
         set_text(value)
         set_error(None)
         if autosave.current is not None:
@@ -122,7 +122,7 @@ def ThreadScreen() -> ft.View:
         controls.append(message(_("It could not be sent:") + " " + compose_error_message(ComposeError(saved.current.error_code, ""), i18n),
                                 "reply-returned", error=True))
     controls.append(ft.TextField(
-        label=_("Your reply"), value=text, on_change=lambda e: typed(e.control.value or ""), multiline=True, min_lines=3,
+        label=_("Your reply"), value=text, on_change=lambda e: typed_reply(typed(e)), multiline=True, min_lines=3,
         max_lines=10, max_length=10_000, width=640, data="reply-body",
     ))
     if error:
