@@ -15,9 +15,8 @@ def typed(e: Any) -> str:
     control, so a redraw in between (a count from the sync, a fetch finishing) can replace the
     control with a freshly rendered one that still holds the old value, and the keystroke would
     be lost (tests/app/test_app_events.py)."""
-    data = getattr(e, "data", None)
-    if isinstance(data, str):
-        return data
+    if isinstance(e.data, str):
+        return e.data
     value = getattr(e.control, "value", None)
     return value if isinstance(value, str) else ""
 
@@ -25,12 +24,18 @@ def typed(e: Any) -> str:
 def checked(e: Any) -> bool:
     """Whether an on_change event of a checkbox or switch turned it on (from the event, as
     `typed`)."""
-    data = getattr(e, "data", None)
-    if isinstance(data, bool):
-        return data
-    if isinstance(data, str) and data.lower() in ("true", "false"):
-        return data.lower() == "true"
+    if isinstance(e.data, bool):
+        return e.data
+    if isinstance(e.data, str) and e.data.lower() in ("true", "false"):
+        return e.data.lower() == "true"
     return bool(getattr(e.control, "value", False))
+
+
+def tab_index(e: Any) -> int:
+    """The tab an on_change event of Tabs chose (from the event, as `typed`)."""
+    if isinstance(e.data, int) and not isinstance(e.data, bool):
+        return e.data
+    return int(getattr(e.control, "selected_index", 0) or 0)
 
 
 def use_field(initial: str = "") -> tuple[str, Callable[[str], None]]:

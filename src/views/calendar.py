@@ -12,6 +12,7 @@ import flet as ft
 from babel.dates import format_date
 
 from components.data import data_states, message, use_loaded
+from components.forms import typed
 from components.scaffold import heading, scaffold, subheading
 from components.store import go, use_store
 from components.theme import PURPLE
@@ -222,7 +223,8 @@ def SurveyForm(entry: CalendarEntry, reload) -> ft.Control:  # type: ignore[no-u
 
     def setter(question_id: int):  # type: ignore[no-untyped-def]
         def handler(e: ft.Event[ft.Control]) -> None:
-            set_answers(lambda current: {**current, question_id: str(getattr(e.control, "value", "") or "")})
+            value = typed(e)
+            set_answers(lambda current: {**current, question_id: value})
 
         return handler
 

@@ -10,6 +10,7 @@ import flet as ft
 
 from components.bankid_gate import BankIdGate, use_protected
 from components.data import message
+from components.forms import tab_index
 from components.scaffold import heading, scaffold
 from components.store import use_store
 from components.theme import PURPLE
@@ -70,7 +71,7 @@ def DocumentationScreen() -> ft.View:
         return handler
 
     async def changed(e: ft.Event[ft.Tabs]) -> None:
-        set_tab(int(e.control.selected_index))
+        set_tab(tab_index(e))
 
     controls: list[ft.Control] = [heading(_("Documentation"))]
     if box.need_bankid:

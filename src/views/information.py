@@ -8,6 +8,7 @@ from __future__ import annotations
 import flet as ft
 
 from components.data import data_states, message, use_loaded
+from components.forms import tab_index
 from components.scaffold import heading, scaffold
 from components.store import go, use_store
 from services.api import ApiError, ServerUnreachable
@@ -24,7 +25,7 @@ def InformationScreen() -> ft.View:
     tab, set_tab = ft.use_state(0)
 
     def changed(e: ft.Event[ft.Tabs]) -> None:
-        set_tab(int(e.control.selected_index))
+        set_tab(tab_index(e))
 
     tabs = ft.Tabs(
         length=len(TABS), selected_index=tab, on_change=changed,
