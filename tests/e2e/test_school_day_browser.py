@@ -296,6 +296,16 @@ def test_fritids_a_day_with_a_comment_a_week_every_other_week_and_today_locked(u
     ui.fill("Antal veckor", "6")
     ui.shoot("leisure-week-form")
     ui.button("Spara")
+    # Once more if Flutter lost a time the DOM still showed (as ui.login does, DESIGN.md): the app
+    # never got the field's change event, says so, and saves nothing.
+    saved = ui.page.get_by_text(re.compile(r"^Sparat för \d+ dagar")).first
+    refused = ui.page.get_by_text(re.compile(r"^(Skriv tiderna som|Fyll i tiderna)")).first
+    saved.or_(refused).wait_for(timeout=TIMEOUT)
+    if not saved.is_visible():
+        assert not ui.stack.sql("SELECT 1 FROM leisure_day WHERE pupil_id = ? AND start LIKE '09:00%'", child_id)
+        ui.fill("Måndag start", "09:00")
+        ui.fill("Måndag slut", "13:00")
+        ui.button("Spara")
     done = ui.text(re.compile(r"^Sparat för \d+ dagar"))
     assert done
     mondays = [r[0] for r in ui.stack.sql(
